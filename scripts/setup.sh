@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh machine (idempotent):
+# a venv with pycore + extras, the npm packages from the lockfile, Debian's Chromium,
+# and the front-end bundle. Used by scripts/serve.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+# torch==2.13.0 is a CPU build that installs from local disk here; it is an optional extra.
+.venv/bin/python -m pip install --quiet -e ".[dev,docs,torch]"
+
+npm ci --no-audit --no-fund --loglevel=error
+
+if [ ! -x /usr/bin/chromium ] && [ -z "${PLAYWRIGHT_BROWSERS_PATH:-}" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  else
+    # Where Debian's package is not available, Playwright's own browser is the fallback.
+    .venv/bin/python -m playwright install chromium || true
+  fi
+fi
+
+npm run --silent build
