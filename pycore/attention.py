@@ -1,0 +1,192 @@
+"""Scaled dot-product attention, forward and hand-written backward.
+
+Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k) + bias, masked) V
+(Vaswani et al. 2017, "Attention Is All You Need", section 3.2.1, eq. 1). The 1/sqrt(d_k)
+keeps the scores' variance near 1 when the entries of q and k have unit variance, so the
+softmax does not saturate. ``bias`` is an additive score bias such as ALiBi (Press et al.
+2022); ``mask`` is boolean with PyTorch's meaning (True = may attend).
+
+Backward (with s the scaled scores, w = softmax(s), o = w V):
+    dV = w^T dO,   dw = dO V^T,   ds = w * (dw - rowsum(dw * w)),
+    dQ = scale * ds K,   dK = scale * ds^T Q.
+Masked entries have w = 0, so they pass no gradient. Leading (batch/head) dims broadcast as
+in ``numpy.matmul``; gradients are summed back over any broadcast axis. That also gives
+grouped-query attention (Ainslie et al. 2023) without copying K and V: view q as
+(B, h_kv, h / h_kv, T_q, d_k) and k, v as (B, h_kv, 1, T_k, d), and each K/V head is shared
+by its group of query heads (its gradient summed over the group).
+
+A query row whose keys are all masked has no softmax distribution: pycore raises ValueError
+rather than return NaN (PyTorch returns NaN there) or silently zeros.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validation import (
+    as_float_array,
+    broadcast_shapes,
+    check_ndim,
+    check_positive_float,
+    unbroadcast,
+)
+
+__all__ = ["scaled_dot_product_attention", "attention_forward", "attention_backward"]
+
+
+def _check_qkv(q, k, v):
+    """Validate q, k, v and return them as arrays of one float dtype, plus (d_k, batch shape)."""
+    q_arr, k_arr, v_arr = np.asarray(q), np.asarray(k), np.asarray(v)
+    all32 = all(a.dtype == np.float32 for a in (q_arr, k_arr, v_arr))
+    dtype = np.float32 if all32 else np.float64
+    q = as_float_array(q_arr, "q", dtype=dtype)
+    k = as_float_array(k_arr, "k", dtype=dtype)
+    v = as_float_array(v_arr, "v", dtype=dtype)
+    check_ndim(q, "q", min_ndim=2, expected="(..., T_q, d_k)")
+    check_ndim(k, "k", min_ndim=2, expected="(..., T_k, d_k)")
+    check_ndim(v, "v", min_ndim=2, expected="(..., T_k, d_v)")
+    T_q, d_k = q.shape[-2:]
+    T_k = k.shape[-2]
+    if T_q == 0 or T_k == 0 or d_k == 0:
+        raise ValueError(f"q {q.shape} and k {k.shape} must have T_q, T_k, d_k >= 1")
+    if k.shape[-1] != d_k:
+        raise ValueError(f"k has shape {k.shape}, expected (..., T_k, {d_k}) to match q {q.shape}")
+    if v.shape[-2] != T_k:
+        raise ValueError(f"v has shape {v.shape}, expected (..., {T_k}, d_v) to match k {k.shape}")
+    batch = broadcast_shapes(("q", q.shape[:-2]), ("k", k.shape[:-2]), ("v", v.shape[:-2]))
+    return q, k, v, batch
+
+
+def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
+    """Scaled dot-product attention, returning the output and a cache for the backward pass.
+
+    Parameters
+    ----------
+    q : array_like of shape (..., T_q, d_k), float32 or float64
+        Queries.
+    k : array_like of shape (..., T_k, d_k)
+        Keys.
+    v : array_like of shape (..., T_k, d_v)
+        Values. The leading dims of q, k, v broadcast together.
+    mask : array_like of bool, broadcastable to (..., T_q, T_k), optional
+        True where query i may attend to key j (e.g. ``causal_mask``, ``padding_mask``).
+    bias : array_like of float, broadcastable to (..., T_q, T_k), optional
+        Added to the scaled scores before masking and softmax (e.g. ``alibi_bias``).
+        Finite values or -inf (a -inf entry acts as a mask).
+    scale : float > 0, optional
+        Score multiplier; defaults to 1 / sqrt(d_k).
+
+    Returns
+    -------
+    out : ndarray of shape (..., T_q, d_v)
+        float32 if q, k, v are all float32, else float64.
+    cache : dict
+        ``"q"``, ``"k"``, ``"v"`` (the inputs), ``"weights"`` (..., T_q, T_k) the attention
+        weights (rows sum to 1, exactly 0 where masked), ``"scale"`` (float).
+
+    Raises
+    ------
+    TypeError
+        If ``mask`` is not boolean (use ``bias`` for additive float masks).
+    ValueError
+        On wrong ranks, mismatched d_k / T_k, shapes that do not broadcast, non-finite
+        q/k/v, NaN or +inf in ``bias``, or a query row with every key masked.
+    """
+    q, k, v, batch = _check_qkv(q, k, v)
+    T_q, d_k = q.shape[-2:]
+    T_k = k.shape[-2]
+    scale = 1.0 / math.sqrt(d_k) if scale is None else check_positive_float(scale, "scale")
+    shapes = [("scores", batch + (T_q, T_k))]
+
+    scores = np.matmul(q, np.swapaxes(k, -1, -2)) * q.dtype.type(scale)  # (..., T_q, T_k)
+    if bias is not None:
+        bias = as_float_array(bias, "bias", dtype=q.dtype, allow_nonfinite=True)
+        if np.any(np.isnan(bias)) or np.any(bias == np.inf):
+            raise ValueError(f"bias (shape {bias.shape}) contains NaN or +inf; only finite "
+                             "values or -inf are allowed")
+        shapes.append(("bias", bias.shape))
+        broadcast_shapes(*shapes)
+        scores = scores + bias  # (..., T_q, T_k), broadcast
+    if mask is not None:
+        mask = np.asarray(mask)
+        if mask.dtype != np.bool_:
+            raise TypeError(f"mask must be a boolean array (True = may attend), got dtype "
+                            f"{mask.dtype}; pass additive float masks as bias")
+        shapes.append(("mask", mask.shape))
+        broadcast_shapes(*shapes)
+        scores = np.where(mask, scores, -np.inf)  # (..., T_q, T_k), blocked scores -> -inf
+    row_max = np.max(scores, axis=-1, keepdims=True)  # (..., T_q, 1)
+    if np.any(row_max == -np.inf):
+        n_bad = int(np.sum(row_max == -np.inf))
+        raise ValueError(f"{n_bad} query row(s) of the (..., T_q={T_q}, T_k={T_k}) scores have "
+                         "every key masked; attention is undefined for a fully masked row")
+    e = np.exp(scores - row_max)  # stable softmax (see pycore.softmax)
+    weights = e / np.sum(e, axis=-1, keepdims=True)  # (..., T_q, T_k)
+    out = np.matmul(weights, v)  # (..., T_q, d_v)
+    cache = {"q": q, "k": k, "v": v, "weights": weights, "scale": scale}
+    return out, cache
+
+
+def attention_backward(dout, cache):
+    """Backward pass of ``attention_forward``.
+
+    Parameters
+    ----------
+    dout : array_like of shape (..., T_q, d_v)
+        dL/d(out), same shape as the forward output.
+    cache : dict
+        As returned by ``attention_forward``.
+
+    Returns
+    -------
+    dq : ndarray, same shape as ``q``
+    dk : ndarray, same shape as ``k``
+    dv : ndarray, same shape as ``v``
+        Gradients of the loss. (``mask`` and ``bias`` receive none: they are not trainable.)
+    """
+    q, k, v, w, scale = cache["q"], cache["k"], cache["v"], cache["weights"], cache["scale"]
+    dout = as_float_array(dout, "dout", dtype=q.dtype)
+    expected = w.shape[:-1] + (v.shape[-1],)
+    if dout.shape != expected:
+        raise ValueError(f"dout has shape {dout.shape}, expected {expected} (the output's shape)")
+    dv = np.matmul(np.swapaxes(w, -1, -2), dout)  # (..., T_k, d_v)
+    dw = np.matmul(dout, np.swapaxes(v, -1, -2))  # (..., T_q, T_k)
+    ds = w * (dw - np.sum(dw * w, axis=-1, keepdims=True))  # softmax backward, (..., T_q, T_k)
+    s = q.dtype.type(scale)
+    dq = np.matmul(ds, k) * s  # (..., T_q, d_k)
+    dk = np.matmul(np.swapaxes(ds, -1, -2), q) * s  # (..., T_k, d_k)
+    return unbroadcast(dq, q.shape), unbroadcast(dk, k.shape), unbroadcast(dv, v.shape)
+
+
+def scaled_dot_product_attention(q, k, v, mask=None, *, bias=None, scale=None,
+                                 return_weights=False):
+    """softmax(q k^T * scale + bias, masked) v (Vaswani et al. 2017, eq. 1).
+
+    Parameters are as for ``attention_forward``.
+
+    Parameters
+    ----------
+    q : array_like of shape (..., T_q, d_k)
+    k : array_like of shape (..., T_k, d_k)
+    v : array_like of shape (..., T_k, d_v)
+    mask : bool array broadcastable to (..., T_q, T_k), optional (True = may attend)
+    bias : float array broadcastable to (..., T_q, T_k), optional
+    scale : float, optional (default 1 / sqrt(d_k))
+    return_weights : bool
+        Also return the (..., T_q, T_k) attention weights.
+
+    Returns
+    -------
+    out : ndarray of shape (..., T_q, d_v), or ``(out, weights)`` if ``return_weights``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As for ``attention_forward`` (notably: a fully masked query row raises ValueError).
+    """
+    out, cache = attention_forward(q, k, v, mask, bias=bias, scale=scale)
+    if return_weights:
+        return out, cache["weights"]
+    return out

@@ -1,0 +1,116 @@
+"""FlashAttention's tiled online softmax, in NumPy (the algorithm, not the speed).
+
+Dao, Fu, Ermon, Rudra and Re 2022, "FlashAttention: Fast and Memory-Efficient Exact Attention
+with IO-Awareness", Algorithm 1. Attention is computed block by block: K and V are split into
+blocks of B_c rows (outer loop), Q into blocks of B_r rows (inner loop). For each pair only a
+(B_r, B_c) tile of scores exists. A running row maximum m, a running normaliser l and a
+running normalised output O are kept per query row and corrected whenever a new block raises
+the maximum (the "online softmax", Milakov and Gimelshein 2018):
+
+    m_new = max(m, m_blk),  l_new = e^(m - m_new) l + e^(m_blk - m_new) rowsum(P_blk),
+    O     = (l e^(m - m_new) O + e^(m_blk - m_new) P_blk V_blk) / l_new,
+    P_blk = exp(S_blk - m_blk), S_blk = scale * Q_blk K_blk^T.
+
+The result equals ``scaled_dot_product_attention`` up to rounding (about 1e-12 in float64),
+while the extra memory is O(T * d + B_r * B_c) instead of the O(T_q * T_k) score matrix. On
+a GPU this saves reads and writes to slow memory; in NumPy it only shows the memory saving.
+
+With ``causal=True`` the mask is ``causal_mask(T_q, T_k)`` (query i sees keys
+j <= i + T_k - T_q), and tiles lying entirely in the future are skipped, as in the paper.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validation import as_float_array, broadcast_shapes, check_ndim, check_positive_int
+
+__all__ = ["flash_attention"]
+
+
+def flash_attention(q, k, v, *, block_size: int = 64, causal: bool = False) -> np.ndarray:
+    """Exact attention softmax(q k^T / sqrt(d_k)) v by tiles, never forming the T_q x T_k matrix.
+
+    Parameters
+    ----------
+    q : array_like of shape (..., T_q, d_k), float32 or float64
+    k : array_like of shape (..., T_k, d_k)
+    v : array_like of shape (..., T_k, d_v)
+        Leading dims broadcast together, as in ``scaled_dot_product_attention``.
+    block_size : int >= 1
+        Tile size B_r = B_c (rows of Q and of K/V per tile). Any value gives the same result.
+    causal : bool
+        Apply the causal mask (requires T_k >= T_q so that every query sees a key).
+
+    Returns
+    -------
+    out : ndarray of shape (..., T_q, d_v); float32 if q, k, v are all float32, else float64.
+
+    Raises
+    ------
+    ValueError
+        Wrong ranks, mismatched d_k / T_k, non-finite inputs, or causal with T_k < T_q.
+    """
+    block_size = check_positive_int(block_size, "block_size")
+    raw = [np.asarray(a) for a in (q, k, v)]
+    dtype = np.float32 if all(a.dtype == np.float32 for a in raw) else np.float64
+    q, k, v = (as_float_array(a, n, dtype=dtype) for a, n in zip(raw, "qkv"))
+    for a, n, exp in ((q, "q", "(..., T_q, d_k)"), (k, "k", "(..., T_k, d_k)"),
+                      (v, "v", "(..., T_k, d_v)")):
+        check_ndim(a, n, min_ndim=2, expected=exp)
+    T_q, d_k = q.shape[-2:]
+    T_k, d_v = v.shape[-2:]
+    if k.shape[-1] != d_k:
+        raise ValueError(f"k has shape {k.shape}, expected (..., T_k, {d_k}) to match q {q.shape}")
+    if k.shape[-2] != T_k:
+        raise ValueError(f"v has shape {v.shape}, expected (..., {k.shape[-2]}, d_v) to match "
+                         f"k {k.shape}")
+    if min(T_q, T_k, d_k) == 0:
+        raise ValueError(f"q {q.shape} and k {k.shape} must have T_q, T_k, d_k >= 1")
+    if causal and T_k < T_q:
+        raise ValueError(f"causal attention needs T_k >= T_q; got q {q.shape}, k {k.shape}")
+    batch = broadcast_shapes(("q", q.shape[:-2]), ("k", k.shape[:-2]), ("v", v.shape[:-2]))
+    scale = dtype(1.0 / math.sqrt(d_k))
+    offset = T_k - T_q  # query i sits at absolute position i + offset (causal_mask's alignment)
+    B_r = B_c = block_size
+
+    # Running statistics per query row: O(T) memory (Algorithm 1, line 2).
+    out = np.zeros(batch + (T_q, d_v), dtype=dtype)  # (..., T_q, d_v)
+    l = np.zeros(batch + (T_q, 1), dtype=dtype)  # (..., T_q, 1) softmax normalisers
+    m = np.full(batch + (T_q, 1), -np.inf, dtype=dtype)  # (..., T_q, 1) running maxima
+
+    for j0 in range(0, T_k, B_c):  # outer loop over K/V tiles (line 5)
+        k_blk = k[..., j0:j0 + B_c, :]  # (..., B_c, d_k)
+        v_blk = v[..., j0:j0 + B_c, :]  # (..., B_c, d_v)
+        cols = np.arange(j0, j0 + k_blk.shape[-2])  # (B_c,) key positions
+        for i0 in range(0, T_q, B_r):  # inner loop over Q tiles (line 7)
+            rows = np.arange(i0, min(i0 + B_r, T_q))  # (B_r,) query positions
+            if causal and cols[0] > rows[-1] + offset:
+                continue  # the whole tile is in the future of every query in it: skip
+            q_blk = q[..., i0:i0 + B_r, :]  # (..., B_r, d_k)
+            s = np.matmul(q_blk, np.swapaxes(k_blk, -1, -2)) * scale  # (..., B_r, B_c) (line 9)
+            if causal:
+                allowed = cols[None, :] <= rows[:, None] + offset  # (B_r, B_c)
+                s = np.where(allowed, s, -np.inf)
+            m_blk = np.max(s, axis=-1, keepdims=True)  # (..., B_r, 1) (line 10)
+            # A row whose keys in this tile are all masked has m_blk = -inf; shifting by 0
+            # instead makes its p exactly 0 without computing -inf - (-inf) = NaN.
+            m_blk_safe = np.where(np.isfinite(m_blk), m_blk, 0)
+            p = np.exp(s - m_blk_safe)  # (..., B_r, B_c)
+            l_blk = np.sum(p, axis=-1, keepdims=True)  # (..., B_r, 1)
+            m_old = m[..., i0:i0 + B_r, :]  # (..., B_r, 1)
+            l_old = l[..., i0:i0 + B_r, :]  # (..., B_r, 1)
+            m_new = np.maximum(m_old, m_blk)  # (line 11)
+            m_new_safe = np.where(np.isfinite(m_new), m_new, 0)
+            alpha = np.exp(m_old - m_new_safe)  # rescales the old statistics (0 if m_old=-inf)
+            beta = np.exp(m_blk_safe - m_new_safe) * np.isfinite(m_blk)  # rescales this tile
+            l_new = alpha * l_old + beta * l_blk  # (..., B_r, 1)
+            l_safe = np.where(l_new > 0, l_new, 1)  # rows that have seen no key yet stay 0
+            out[..., i0:i0 + B_r, :] = (  # line 12, (..., B_r, d_v)
+                l_old * alpha * out[..., i0:i0 + B_r, :] + beta * np.matmul(p, v_blk)
+            ) / l_safe
+            m[..., i0:i0 + B_r, :] = m_new  # line 13
+            l[..., i0:i0 + B_r, :] = l_new
+    return out
