@@ -1,0 +1,53 @@
+"""demos/02/vocab_tradeoff.py: tokens per character fall as V grows; prefix-of-merges claim."""
+from pathlib import Path
+
+import numpy as np
+
+import pycore as pc
+from demos.params import parse_params
+from demos.runner import run_demo
+
+
+def _run(**values):
+    """Run the demo with some control literals replaced, as the page's controls do."""
+    source = DEMO.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    for control in parse_params(source):
+        if control["name"] in values:
+            name, rest = lines[control["line"]].split("=", 1)
+            comment = rest[rest.index("#"):]
+            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
+    outcome = run_demo("\n".join(lines), filename=str(DEMO))
+    assert outcome["error"] is None, outcome["error"]
+    return outcome["result"]
+
+DEMO = Path(__file__).resolve().parents[2] / "demos" / "02" / "vocab_tradeoff.py"
+
+
+def _texts():
+    """The demo's two texts, read from its own namespace (not restated here)."""
+    namespace = {}
+    source = DEMO.read_text(encoding="utf-8")
+    start, end = source.index("train_text ="), source.index("tok = pc.BPETokenizer()")
+    exec(source[start:end], namespace)
+    return namespace["train_text"], namespace["held_out_text"]
+
+
+def test_curve_against_separately_trained_tokenizers():
+    train_text, held_out_text = _texts()
+    result = _run(max_vocab=330)
+    assert result["vocab_size"] == 330
+    for key, text in (("train_per_char", train_text), ("held_per_char", held_out_text)):
+        curve = np.array(result[key])
+        assert len(curve) == 330 - 256 + 1
+        assert curve[0] == len(text.encode("utf-8")) / len(text), f"{key}: bytes only"
+        assert np.all(np.diff(curve) <= 0), f"{key}: a merge never lengthens a text"
+        for V in (300, 330):  # independent: train a tokenizer with exactly V tokens
+            tok = pc.BPETokenizer().train(train_text, vocab_size=V)
+            assert curve[V - 256] == len(tok.encode(text)) / len(text), f"{key}, V={V}"
+
+
+def test_default_generalises_worse_than_training_text():
+    result = _run()
+    assert result["held_final"] > result["train_final"]
+    assert result["embedding_params"] == result["vocab_size"] * 64

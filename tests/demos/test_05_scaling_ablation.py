@@ -1,0 +1,57 @@
+"""demos/05/scaling_ablation.py: Var(q.k) ~ d_k, and 1/sqrt(d_k) keeps the softmax unsaturated."""
+from pathlib import Path
+
+import numpy as np
+
+from demos.params import parse_params
+from demos.runner import run_demo
+
+DEMO = Path(__file__).resolve().parents[2] / "demos" / "05" / "scaling_ablation.py"
+
+
+def _run(**values):
+    """Run the demo with some control literals replaced, as the page's controls do."""
+    source = DEMO.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    for control in parse_params(source):
+        if control["name"] in values:
+            name, rest = lines[control["line"]].split("=", 1)
+            comment = rest[rest.index("#"):]
+            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
+    outcome = run_demo("\n".join(lines), filename=str(DEMO))
+    assert outcome["error"] is None, outcome["error"]
+    assert len(outcome["figures"]) == 1
+    return outcome["result"]
+
+
+def test_variance_grows_as_d_k_and_scaling_removes_it():
+    result = _run()
+    # 256 x 16 = 4,096 samples per point: the sample variance is within a few percent of
+    # its expectation; 15% leaves room without letting a wrong scaling (factor >= 2) pass.
+    for d in result["grid"]:
+        row = result["curves"][str(d)]
+        assert abs(row["unscaled"]["variance"] / d - 1) < 0.15, f"Var(q.k) at d_k={d}"
+        assert abs(row["scaled"]["variance"] - 1) < 0.15, f"Var(q.k/sqrt(d_k)) at d_k={d}"
+
+
+def test_unscaled_softmax_saturates_and_loses_gradient():
+    result = _run()
+    log_T = np.log(result["T"])
+    assert abs(result["log_T"] - log_T) < 1e-12
+    big = result["curves"]["512"]
+    small = result["curves"]["4"]
+    assert big["unscaled"]["entropy"] < 0.2 * log_T
+    assert big["unscaled"]["saturated"] > 0.5
+    assert big["scaled"]["saturated"] == 0.0
+    assert big["unscaled"]["jacobian_norm"] < 0.5 * big["scaled"]["jacobian_norm"]
+    # with scaling, the statistics do not depend on d_k
+    for key in ("entropy", "jacobian_norm"):
+        assert abs(big["scaled"][key] - small["scaled"][key]) < 0.1 * small["scaled"][key], key
+    assert result["jacobian_check"] < 1e-12
+
+
+def test_controls_change_the_chosen_point():
+    result = _run(d_k=200, T=8)
+    assert result["d_k"] == 200 and result["T"] == 8 and 200 in result["grid"]
+    assert result["chosen"] == result["curves"]["200"]
+    assert abs(result["chosen"]["unscaled"]["variance"] / 200 - 1) < 0.15
