@@ -1,0 +1,100 @@
+# Where a decoder's parameters live. Sizes come from pc.parameter_shapes (the shapes that
+# pc.init_params fills) and are checked against pc.count_parameters.
+import matplotlib.pyplot as plt
+
+import pycore as pc
+
+d_model = 768  # @param {type: "select", options: [128, 256, 512, 768, 1024, 4096]}
+n_layers = 12  # @param {type: "slider", min: 1, max: 48, step: 1}
+activation = "gelu"  # @param {type: "select", options: ["relu", "gelu", "swiglu"]}
+swiglu_two_thirds = True  # @param {type: "checkbox"}
+tie_embeddings = True  # @param {type: "checkbox"}
+vocab_size = 50257  # @param {type: "select", options: [256, 32000, 50257, 128256]}
+
+
+def ffn_width(d_model, activation, two_thirds):
+    """d_ff: 4 d_model, or 2/3 of that for SwiGLU (rounded up to a multiple of 8)."""
+    if activation == "swiglu" and two_thirds:
+        return -(-(8 * d_model // 3) // 8) * 8
+    return 4 * d_model
+
+
+def size(node):
+    """Number of parameters in a nested dict/list of shape tuples."""
+    if isinstance(node, dict):
+        return sum(size(v) for v in node.values())
+    if isinstance(node, list):
+        return sum(size(v) for v in node)
+    count = 1
+    for n in node:
+        count *= n
+    return count
+
+
+def make_config(activation, d_ff):
+    return pc.TransformerConfig(vocab_size=vocab_size, d_model=d_model,
+                                n_heads=max(1, d_model // 64), n_layers=n_layers, d_ff=d_ff,
+                                max_len=1024, activation=activation,
+                                tie_embeddings=tie_embeddings)
+
+
+d_ff = ffn_width(d_model, activation, swiglu_two_thirds)
+config = make_config(activation, d_ff)
+shapes = pc.parameter_shapes(config)
+layer = shapes["layers"][0]
+pieces = {
+    "token embedding": size(shapes["tokens"]),
+    "positions": size(shapes["positions"]) if "positions" in shapes else 0,
+    "attention (all layers)": n_layers * size(layer["attn"]),
+    "FFN (all layers)": n_layers * size(layer["ffn"]),
+    "norms": n_layers * (size(layer["attn_norm"]) + size(layer["ffn_norm"]))
+    + size(shapes.get("final_norm", {})),
+    "lm_head": size(shapes["lm_head"]) if "lm_head" in shapes else 0,
+}
+total = sum(pieces.values())
+if total != pc.count_parameters(config):
+    raise AssertionError(f"shapes give {total}, count_parameters {pc.count_parameters(config)}")
+
+block = size(layer)
+ffn_share_of_block = size(layer["ffn"]) / block
+attention_share_of_block = size(layer["attn"]) / block
+print(f"d_model {d_model}, {n_layers} layers, h = {config.n_heads}, {activation} FFN with "
+      f"d_ff = {d_ff}, V = {vocab_size}, tied embeddings: {tie_embeddings}")
+for name, count in pieces.items():
+    print(f"  {name:24s} {count:>15,d}  {count / total:6.1%}")
+print(f"  {'total':24s} {total:>15,d}  (= pc.count_parameters)")
+print(f"one block: {block:,d} parameters; FFN {ffn_share_of_block:.1%}, "
+      f"attention {attention_share_of_block:.1%}")
+
+# The same comparison for every FFN choice at this d_model (per layer).
+gelu_ffn = size(pc.parameter_shapes(make_config("gelu", 4 * d_model))["layers"][0]["ffn"])
+swiglu_4x = size(pc.parameter_shapes(make_config("swiglu", 4 * d_model))["layers"][0]["ffn"])
+swiglu_sized = size(pc.parameter_shapes(
+    make_config("swiglu", ffn_width(d_model, "swiglu", True)))["layers"][0]["ffn"])
+print(f"FFN per layer: GELU (d_ff = 4 d) {gelu_ffn:,d}; SwiGLU with d_ff = 4 d {swiglu_4x:,d} "
+      f"({swiglu_4x / gelu_ffn:.2f}x); SwiGLU with 2/3 of it {swiglu_sized:,d} "
+      f"({swiglu_sized / gelu_ffn:.2f}x)")
+
+fig, ax = plt.subplots(figsize=(6, 2.6))
+left = 0
+for name, count in pieces.items():
+    if count:
+        ax.barh([0], [count / total], left=left, label=name)
+        left += count / total
+ax.set_xlim(0, 1)
+ax.set_yticks([])
+ax.set_xlabel("share of all parameters")
+ax.set_title(f"{total / 1e6:,.1f} M parameters")
+ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.5))
+fig.tight_layout()
+
+result = {
+    "d_model": d_model, "n_layers": n_layers, "activation": activation, "d_ff": d_ff,
+    "pieces": pieces, "total": total, "block": block,
+    "ffn_share_of_block": ffn_share_of_block,
+    "attention_share_of_block": attention_share_of_block,
+    "ffn_share_of_model": pieces["FFN (all layers)"] / total,
+    "token_share_of_model": pieces["token embedding"] / total,
+    "swiglu_4x_over_gelu": swiglu_4x / gelu_ffn,
+    "swiglu_sized_over_gelu": swiglu_sized / gelu_ffn,
+}

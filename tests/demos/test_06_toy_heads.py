@@ -1,0 +1,52 @@
+"""demos/06/toy_heads.py: a trained toy head attends to t - offset, measured independently here."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from demos.params import parse_params
+
+DEMO = Path(__file__).resolve().parents[2] / "demos" / "06" / "toy_heads.py"
+
+
+def _with(source, **values):
+    lines = source.splitlines()
+    for control in parse_params(source):
+        if control["name"] in values:
+            name, rest = lines[control["line"]].split("=", 1)
+            comment = rest[rest.index("#"):]
+            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
+    return "\n".join(lines)
+
+
+def _scores_by_loop(weights, offset):
+    """Mean weight from query t to key t - offset, over sequences and t >= offset, per head."""
+    n, h, T, _ = weights.shape
+    return np.array([np.mean([weights[b, i, t, t - offset] for b in range(n)
+                              for t in range(offset, T)]) for i in range(h)])
+
+
+def test_default_run_learns_a_previous_token_head(cpython_run):
+    outcome = cpython_run("06/toy_heads")
+    assert outcome["error"] is None, outcome["error"]
+    r = outcome["result"]
+    assert r["offset"] == 1
+    # Before training the heads are close to uniform over the visible keys ...
+    np.testing.assert_allclose(r["before"], r["uniform"], atol=0.05, err_msg="before")
+    # ... after training at least one head puts most of its weight on the previous token.
+    assert r["best_after"] > 0.8
+    assert r["final_loss"] < 0.5 * np.log(12)
+    assert len(outcome["figures"]) == 1
+
+
+@pytest.mark.parametrize("offset", [2, 3])
+def test_scores_match_a_loop_over_the_weights(offset):
+    source = _with(DEMO.read_text(encoding="utf-8"), offset=offset, steps=20)
+    namespace = {"__name__": "__main__"}
+    exec(compile(source, str(DEMO), "exec"), namespace)
+    namespace["plt"].close("all")  # the runner would collect them; here nobody does
+    np.testing.assert_allclose(namespace["after"],
+                               _scores_by_loop(namespace["weights"], offset),
+                               rtol=1e-12, err_msg="offset scores")
+    T = namespace["T"]
+    assert namespace["uniform"] == pytest.approx(np.mean([1 / (t + 1) for t in range(offset, T)]))

@@ -1,0 +1,64 @@
+"""demos/07/pre_vs_post_ln.py: residual norms recomputed from a block-by-block NumPy pass, and
+the depth trends of Xiong et al. (2020) at initialisation."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from demos.params import parse_params
+from demos.runner import run_demo
+
+DEMO = Path(__file__).resolve().parents[2] / "demos" / "07" / "pre_vs_post_ln.py"
+
+
+def _with(source, **values):
+    lines = source.splitlines()
+    for control in parse_params(source):
+        if control["name"] in values:
+            name, rest = lines[control["line"]].split("=", 1)
+            comment = rest[rest.index("#"):]
+            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
+    return "\n".join(lines)
+
+
+def test_default_run(cpython_run):
+    outcome = cpython_run("07/pre_vs_post_ln")
+    assert outcome["error"] is None, outcome["error"]
+    r = outcome["result"]
+    L = r["n_layers"]
+    for position in ("pre", "post"):
+        assert len(r[position]["residual_norms"]) == L + 1
+        assert len(r[position]["grad_norms"]) == L
+    # Post-LN ends every layer in a LayerNorm (gamma 1, beta 0 at init): each token vector has
+    # norm sqrt(d_model) up to eps, so the stream's norm is flat.
+    assert_allclose(r["post"]["residual_norms"][1:], np.sqrt(32), rtol=1e-4,
+                    err_msg="post-LN residual norms")
+    assert r["post"]["residual_growth"] == pytest.approx(1.0, abs=1e-6)
+    # Pre-LN's stream is a running sum, so it grows with depth.
+    assert r["pre"]["residual_growth"] > 2.0
+    # Xiong et al., theorem 1: the last layer's gradient shrinks with L in pre-LN, not post-LN.
+    pre, post = r["sweep"]["pre"], r["sweep"]["post"]
+    assert pre[-1] < 0.4 * pre[0]
+    assert post[-1] > 0.5 * post[0]
+    assert r["post_over_pre_deepest"] > 2.0
+    assert len(outcome["figures"]) == 2
+
+
+def test_residual_norms_match_the_diagnostics():
+    source = _with(DEMO.read_text(encoding="utf-8"), n_layers=3, norm="rms")
+    namespace = {"__name__": "__main__"}
+    exec(compile(source, str(DEMO), "exec"), namespace)
+    namespace["plt"].close("all")
+    model = namespace["build"]("pre", 3)
+    _, diagnostics = model.forward(namespace["ids"], return_diagnostics=True)
+    expected = [np.mean(np.sqrt(np.sum(x**2, axis=-1))) for x in diagnostics["residuals"]]
+    assert_allclose(namespace["result"]["pre"]["residual_norms"], expected, rtol=1e-12,
+                    err_msg="pre-LN residual norms")
+
+
+def test_gpt2_init_option_runs():
+    outcome = run_demo(_with(DEMO.read_text(encoding="utf-8"), init="gpt2", n_layers=4),
+                       filename=str(DEMO))
+    assert outcome["error"] is None, outcome["error"]
+    assert outcome["result"]["init"] == "gpt2"

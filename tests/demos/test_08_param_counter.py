@@ -1,0 +1,69 @@
+"""demos/08/param_counter.py: parameter counts against init_params and formulas written here."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pycore as pc
+from demos.params import parse_params
+from demos.runner import run_demo
+
+DEMO = Path(__file__).resolve().parents[2] / "demos" / "08" / "param_counter.py"
+
+
+def _with(source, **values):
+    lines = source.splitlines()
+    for control in parse_params(source):
+        if control["name"] in values:
+            name, rest = lines[control["line"]].split("=", 1)
+            comment = rest[rest.index("#"):]
+            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
+    return "\n".join(lines)
+
+
+def test_default_is_gpt2_small(cpython_run):
+    outcome = cpython_run("08/param_counter")
+    assert outcome["error"] is None, outcome["error"]
+    r = outcome["result"]
+    d, L, V = 768, 12, 50257
+    attn = 4 * d * d + 4 * d
+    ffn = 2 * d * 4 * d + 4 * d + d  # W1, W2, b1, b2
+    norms = 2 * 2 * d  # two LayerNorms (gamma, beta) per block
+    assert r["block"] == attn + ffn + norms
+    assert r["total"] == V * d + 1024 * d + L * r["block"] + 2 * d  # + final LayerNorm
+    assert r["ffn_share_of_block"] == pytest.approx(ffn / (attn + ffn + norms), rel=1e-12)
+    assert r["attention_share_of_block"] == pytest.approx(attn / (attn + ffn + norms), rel=1e-12)
+    assert r["token_share_of_model"] == pytest.approx(V * d / r["total"], rel=1e-12)
+    assert r["swiglu_4x_over_gelu"] == pytest.approx(3 * d * 4 * d / ffn, rel=1e-12)
+    assert r["swiglu_sized_over_gelu"] == pytest.approx(3 * d * 2048 / ffn, rel=1e-12)
+    assert len(outcome["figures"]) == 1
+
+
+@pytest.mark.parametrize("values", [
+    {"d_model": 128, "n_layers": 2, "activation": "swiglu", "tie_embeddings": False,
+     "vocab_size": 256},
+    {"d_model": 256, "n_layers": 3, "activation": "relu", "tie_embeddings": False,
+     "vocab_size": 256},
+    {"d_model": 128, "n_layers": 1, "activation": "swiglu", "swiglu_two_thirds": False,
+     "vocab_size": 256},
+])
+def test_counts_equal_the_arrays_init_params_allocates(values):
+    source = _with(DEMO.read_text(encoding="utf-8"), **values)
+    outcome = run_demo(source, filename=str(DEMO))
+    assert outcome["error"] is None, outcome["error"]
+    r = outcome["result"]
+    config = pc.TransformerConfig(
+        vocab_size=values["vocab_size"], d_model=values["d_model"],
+        n_heads=values["d_model"] // 64, n_layers=values["n_layers"], d_ff=r["d_ff"],
+        max_len=1024, activation=values["activation"],
+        tie_embeddings=values.get("tie_embeddings", True))
+    params = pc.init_params(config, seed=0)
+    allocated = sum(int(np.size(a)) for a in pc.flatten_params(params).values())
+    assert r["total"] == allocated
+    layer = params["layers"][0]
+    ffn = sum(int(np.size(a)) for a in layer["ffn"].values())
+    assert r["pieces"]["FFN (all layers)"] == values["n_layers"] * ffn
+    if values["activation"] == "swiglu" and values.get("swiglu_two_thirds", True):
+        assert r["d_ff"] % 8 == 0 and abs(r["d_ff"] - 8 * values["d_model"] / 3) < 8
+    if not values.get("tie_embeddings", True):
+        assert r["pieces"]["lm_head"] == values["d_model"] * values["vocab_size"]
