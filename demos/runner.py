@@ -60,11 +60,14 @@ def _collect_figures():
         return []
     plt = sys.modules["matplotlib.pyplot"]
     images = []
-    for number in plt.get_fignums():
-        buffer = io.BytesIO()
-        plt.figure(number).savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
-        images.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
-    plt.close("all")
+    try:
+        for number in plt.get_fignums():
+            buffer = io.BytesIO()
+            plt.figure(number).savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
+            images.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+    finally:
+        # A figure that fails to save must not linger and break the next run's figures.
+        plt.close("all")
     return images
 
 
@@ -108,7 +111,11 @@ def run_demo(source, *, filename="<demo>", on_output=None):
     finally:
         sys.stdout = saved_stdout
     seconds = time.perf_counter() - started
-    figures = _collect_figures()
+    try:
+        figures = _collect_figures()
+    except Exception:  # noqa: BLE001 - a figure the reader built may fail to render
+        figures = []
+        error = error or "Drawing the figures failed:\n" + traceback.format_exc()
     result = None
     if error is None and "result" in namespace:
         try:

@@ -239,7 +239,8 @@ PROBLEMS = [
             "One query $q = (1, 0, 2, 1)$ and three keys (rows of $K$ below), $d_k = 4$. "
             "Give the three attention weights $\\operatorname{softmax}(Kq/\\sqrt{d_k})$.",
             "import numpy as np\nfrom exercises import check\nfrom exercises.practice import "
-            "QUERY, KEYS\n\nanswer = None  # three weights\ncheck(\"practice/attention_arithmetic\", answer)"),
+            "QUERY, KEYS\n\nanswer = None  # three weights\n"
+            "check(\"practice/attention_arithmetic\", answer)"),
     Problem("causal_mask", "The causal mask",
             "Write the $4 \\times 4$ causal mask as 0/1 (1 = query $i$ may attend to key $j$).",
             "from exercises import check\n\nanswer = None  # 4 x 4 nested list of 0/1\n"
@@ -263,7 +264,8 @@ PROBLEMS = [
             "For $x = (2, -1, 0, 3)$, give `[layer_norm(x), rms_norm(x)]` (no gain or bias; "
             "$\\epsilon = 10^{-5}$ and $10^{-6}$).",
             "import numpy as np\nfrom exercises import check\nfrom exercises.practice import "
-            "NORM_VECTOR\n\nanswer = None  # two rows of 4 numbers\ncheck(\"practice/norms\", answer)"),
+            "NORM_VECTOR\n\nanswer = None  # two rows of 4 numbers\n"
+            "check(\"practice/norms\", answer)"),
     Problem("pre_post_ln", "Pre-LN and post-LN",
             "Which update is pre-LN and which is post-LN? (a) $x + F(\\mathrm{LN}(x))$, "
             "(b) $\\mathrm{LN}(x + F(x))$, (c) $\\mathrm{LN}(x) + F(x)$.",

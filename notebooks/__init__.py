@@ -1,0 +1,1 @@
+"""Companion notebooks, generated from the chapters and demo files (see generate.py)."""

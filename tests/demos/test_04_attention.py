@@ -1,0 +1,207 @@
+"""Chapter 04 demos: each runs cleanly and its ``result`` matches an independent computation.
+
+The expected values here are written out by hand (the worked example's Q K^T as integers) or
+recomputed with plain NumPy, never read back from the demo or from pycore.
+"""
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from demos.params import parse_params
+from demos.runner import run_demo, run_demo_file
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_DIR = ROOT / "demos" / "04"
+CHAPTER = ROOT / "docs" / "chapters" / "04-attention.md"
+DEMOS = ["worked_example", "masking", "soft_lookup", "score_memory", "mask_mistake",
+         "check_yourself"]
+
+
+def run(name, **params):
+    """Run demos/04/<name>.py with some ``# @param`` values replaced; return its result."""
+    path = DEMO_DIR / f"{name}.py"
+    source = path.read_text(encoding="utf-8")
+    for param, value in params.items():
+        source, count = re.subn(rf"^{param} = .*?(  # @param .*)$", rf"{param} = {value!r}\1",
+                                source, flags=re.M)
+        assert count == 1, f"no @param line for {param!r} in {name}"
+    outcome = run_demo(source, filename=str(path))
+    assert outcome["error"] is None, f"{name} failed:\n{outcome['error']}"
+    return outcome
+
+
+def softmax_rows(x):
+    """Reference softmax over the last axis, written independently of pycore."""
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_demo_runs_with_result_and_valid_controls(name):
+    outcome = run_demo_file(DEMO_DIR / f"{name}.py")
+    assert outcome["error"] is None, f"{name} failed:\n{outcome['error']}"
+    assert isinstance(outcome["result"], dict), f"{name} sets no result dict"
+    parse_params((DEMO_DIR / f"{name}.py").read_text(encoding="utf-8"))  # raises if malformed
+
+
+def test_worked_example_every_step():
+    outcome = run("worked_example")
+    result = outcome["result"]
+    # Q K^T by hand: q_i . k_j for the chapter's Q and K (integers).
+    # the: [1,0,1,0].[1,0,0,1]=1, .[0,1,1,0]=1, .[1,1,0,0]=1
+    # cat: [0,1,0,1].[1,0,0,1]=1, .[0,1,1,0]=1, .[1,1,0,0]=1
+    # sat: [1,1,0,0].[1,0,0,1]=1, .[0,1,1,0]=1, .[1,1,0,0]=2
+    by_hand = np.array([[1, 1, 1], [1, 1, 1], [1, 1, 2]])
+    np.testing.assert_array_equal(result["scores"], by_hand, err_msg="Q K^T")
+    seed_post_scores = np.array([[1, 1, 2], [1, 1, 0], [1, 2, 2]])  # the erratum
+    assert not np.array_equal(result["scores"], seed_post_scores)
+    assert result["d_k"] == 4 and result["scale"] == 0.5
+    np.testing.assert_array_equal(result["scaled_scores"], by_hand / 2, err_msg="scaled scores")
+
+    e = np.exp(by_hand / 2.0)
+    weights = e / e.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(result["weights"], weights, rtol=1e-12, atol=0,
+                               err_msg="attention weights")
+    np.testing.assert_allclose(np.sum(result["weights"], axis=1), 1.0, rtol=1e-12,
+                               err_msg="weight row sums")
+    # "the" and "cat" score every key 1, so they average; "sat" prefers itself (score 2).
+    np.testing.assert_allclose(result["weights"][0], [1 / 3] * 3, rtol=1e-12, err_msg="row 0")
+    expected_sat = np.exp([0.5, 0.5, 1.0]) / (2 * np.exp(0.5) + np.exp(1.0))
+    np.testing.assert_allclose(result["weights"][2], expected_sat, rtol=1e-12, err_msg="row 2")
+    V = np.array(result["V"])
+    np.testing.assert_allclose(result["output"], weights @ V, rtol=1e-12, err_msg="output")
+    # What the page shows: the printed steps and the TeX the prose embeds.
+    assert result["tex"]["scores"] == r"\begin{bmatrix}1 & 1 & 1 \\ 1 & 1 & 1 \\ 1 & 1 & 2" \
+                                      r"\end{bmatrix}"
+    assert "0.274 0.274 0.452" in outcome["stdout"]
+    assert "pycore agrees: True" in outcome["stdout"]
+    assert len(outcome["figures"]) == 1, "the weights heatmap"
+
+
+def test_worked_example_controls():
+    unscaled = run("worked_example", scaled=False)["result"]
+    np.testing.assert_array_equal(unscaled["scaled_scores"], [[1, 1, 1], [1, 1, 1], [1, 1, 2]],
+                                  err_msg="unscaled scores")
+    hot = run("worked_example", temperature=2.0)["result"]
+    np.testing.assert_allclose(hot["weights"], softmax_rows(np.array(hot["scores"]) / 4),
+                               rtol=1e-12, err_msg="weights at temperature 2")
+
+
+@pytest.mark.parametrize("mask_kind", ["none", "causal", "padding", "both"])
+def test_masking_exact_zeros_and_rows_sum_to_one(mask_kind):
+    T, n_padding = 6, 2
+    result = run("masking", mask_kind=mask_kind, T=T, n_padding=n_padding)["result"]
+    i, j = np.indices((T, T))
+    allowed = np.ones((T, T), dtype=bool)
+    if mask_kind in ("causal", "both"):
+        allowed &= j <= i
+    if mask_kind in ("padding", "both"):
+        allowed &= j < T - n_padding
+    np.testing.assert_array_equal(result["allowed"], allowed, err_msg="mask")
+    weights = np.array(result["weights"])
+    assert np.all(weights[~allowed] == 0.0), "blocked weights must be exactly 0"
+    assert result["blocked_weight_max"] == 0.0 and result["blocked_all_exactly_zero"]
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-12, err_msg="row sums")
+    # Independent recomputation from the demo's seeded inputs.
+    rng = np.random.RandomState(0)
+    q, k = rng.standard_normal((T, 8)), rng.standard_normal((T, 8))
+    scores = np.where(allowed, q @ k.T / np.sqrt(8), -np.inf)
+    np.testing.assert_allclose(weights, softmax_rows(scores), rtol=1e-12, atol=1e-15,
+                               err_msg="masked weights")
+
+
+def test_masking_keeps_one_real_token():
+    result = run("masking", mask_kind="padding", T=3, n_padding=9)["result"]
+    assert result["n_padding"] == 2
+    np.testing.assert_array_equal(np.array(result["weights"])[:, 0], 1.0, err_msg="column 0")
+
+
+def test_soft_lookup_turns_hard_as_sharpness_grows():
+    result = run("soft_lookup", sharpness=4.0, query_angle=12)["result"]
+    key_angles = np.radians([0.0, 40.0, 120.0, 220.0])
+    similarity = np.cos(np.radians(12) - key_angles)  # unit vectors: q . k = cos(angle)
+    weights = softmax_rows(4.0 * similarity)
+    np.testing.assert_allclose(result["weights"], weights, rtol=1e-12, err_msg="soft weights")
+    assert result["hard"] == 10.0, "the query is nearest the 'cats' key"
+    np.testing.assert_allclose(result["soft"], weights @ [10, 20, 30, 40], rtol=1e-12,
+                               err_msg="soft answer")
+    assert result["hard_slope"] == 0.0 and result["soft_slope"] > 0.0
+    gaps = result["gap_at_sharpness"]
+    assert gaps["s40"] < 0.1 * gaps["s1"], "a sharper softmax must approach the hard lookup"
+    sharp = run("soft_lookup", sharpness=40.0, query_angle=12)["result"]
+    assert sharp["gap"] < result["gap"]
+
+
+def test_score_memory_facts():
+    result = run("score_memory")["result"]
+    table = result["table"]
+    for T in (512, 4096, 131072):
+        assert table[f"T{T}"]["bytes"] == T * T * 2, f"fp16 bytes for T={T}"
+    assert table["T512"]["mib"] == 0.5 and table["T512"]["human"] == "0.5 MiB"
+    assert table["T4096"]["mib"] == 32 and table["T4096"]["human"] == "32 MiB"
+    assert table["T131072"]["gib"] == 32 and table["T131072"]["human"] == "32 GiB"
+    assert table["T4096"]["flops"] == 4 * 4096 ** 2 * 64
+    assert result["formula_matches_numpy"]
+    fp32 = run("score_memory", dtype="float32", T=512)["result"]
+    assert fp32["bytes"] == 512 * 512 * 4 and fp32["human"] == "1 MiB"
+
+
+@pytest.mark.parametrize("mistake", ["zero after", "score 0"])
+def test_mask_mistake_leaks_the_future(mistake):
+    result = run("mask_mistake", mistake=mistake)["result"]
+    assert result["right"]["leak"] == 0.0, "correct masking must not see the last token"
+    np.testing.assert_allclose(result["right"]["row_sums"], 1.0, rtol=1e-12, err_msg="rows")
+    assert result["wrong"]["leak"] > 1e-3, f"{mistake}: the future should leak"
+    if mistake == "zero after":
+        assert result["wrong"]["row_sums"][0] < 0.99
+    else:
+        assert result["wrong"]["future_weight"] > 0.0
+
+
+def test_check_yourself_starts_wrong_and_accepts_a_solution():
+    outcome = run("check_yourself")
+    assert outcome["result"]["correct"] is False
+    assert "Not yet" in outcome["stdout"]
+    path = DEMO_DIR / "check_yourself.py"
+    source = path.read_text(encoding="utf-8")
+    starter = "weights = scores  # <- your turn"
+    assert starter in source
+    solved = source.replace(
+        starter,
+        "weights = pc.softmax(np.where(pc.causal_mask(3), scores, -np.inf))  # solved",
+    )
+    outcome = run_demo(solved, filename=str(path))
+    assert outcome["error"] is None, outcome["error"]
+    assert outcome["result"]["correct"] is True
+    assert "Correct" in outcome["stdout"]
+
+
+def test_chapter_quotes_results_not_typed_numbers():
+    text = CHAPTER.read_text(encoding="utf-8")
+    for name in DEMOS:
+        assert f'{{{{ demo("04/{name}") }}}}' in text, f"chapter does not embed 04/{name}"
+    for path in ("tex.scores", "table.T512.mib", "table.T4096.mib", "table.T131072.gib"):
+        assert path in text, f"chapter does not quote {path}"
+    prose = re.sub(r"\{\{.*?\}\}", "", text)
+    for typed in ("0.274", "0.452", "0.5 MiB", "32 MiB", "32 GiB"):
+        assert typed not in prose, f"{typed!r} is typed by hand in the chapter"
+
+
+def test_rendered_chapter_shows_the_computed_numbers():
+    """Render the chapter's macros with the build hook: the page shows what the demos compute."""
+    pytest.importorskip("mkdocs")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("itt_demos_hook", ROOT / "hooks" / "demos.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    markdown, placeholders = hook.render_markdown(CHAPTER.read_text(encoding="utf-8"), "04")
+    assert len(placeholders) == len(DEMOS)
+    assert r"QK^\top = \begin{bmatrix}1 & 1 & 1 \\ 1 & 1 & 1 \\ 1 & 1 & 2\end{bmatrix}" in markdown
+    sat = np.exp([0.5, 0.5, 1.0]) / (2 * np.exp(0.5) + np.exp(1.0))
+    assert f"weight {sat[2]:.3f} on itself" in markdown
+    assert f"{sat[0]:.3f} on each other" in markdown
+    for memory in ("0.5 MiB at $T = 512$", "32 MiB at 4,096", "32 GiB at 131,072"):
+        assert memory in markdown, f"the page does not say {memory!r}"
