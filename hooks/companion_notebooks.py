@@ -68,8 +68,8 @@ def _inputs_hash(notebook_dir):
     return digest.hexdigest()[:24]
 
 
-def _run(command, what):
-    finished = subprocess.run(command, cwd=str(ROOT), capture_output=True, text=True)
+def _run(command, what, cwd=None):
+    finished = subprocess.run(command, cwd=cwd or str(ROOT), capture_output=True, text=True)
     if finished.returncode != 0:
         raise PluginError(f"{what} failed ({' '.join(command)}):\n{finished.stderr[-3000:]}")
 
@@ -89,7 +89,8 @@ def build_jupyterlite(notebook_dir, out_dir):
             staging = Path(scratch) / "lite"
             _run([str(jupyter), "lite", "build", "--contents", str(notebook_dir),
                   "--piplite-wheels", str(next(wheels.glob("*.whl"))),
-                  "--lite-dir", scratch, "--output-dir", str(staging)], "jupyter lite build")
+                  "--lite-dir", scratch, "--output-dir", str(staging)], "jupyter lite build",
+                 cwd=scratch)
             if cached.exists():
                 shutil.rmtree(cached)
             cached.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,111 @@
+"""Command line for the demos: run one, in pycore or at scale in PyTorch.
+
+    python -m demos list
+    python -m demos run 05/scaling_ablation --backend torch --device cuda --scale large
+    python -m demos run 13/flash_attention --device cpu            # CPU-sized defaults
+    python -m demos run 04/worked_example --backend numpy          # any demo, as in the page
+
+A demo with an at-scale twin (``pycore_torch.twins``) runs that twin: it prints a table and
+saves a figure and a JSON file under ``--out`` (default ``bench/results/twins/``). With
+``--backend numpy`` the twin runs the same workload in pycore where that is sensible. A demo
+without a twin runs only with ``--backend numpy``: its file is executed by
+``demos.runner.run_demo_file``, as the page and the tests do, and its figures are saved.
+torch is imported only for ``--backend torch`` (it is an optional extra).
+"""
+
+import argparse
+import base64
+import json
+import sys
+from pathlib import Path
+
+from demos import all_demo_ids, demo_path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO / "bench" / "results" / "twins"
+TWINS_MODULE = "pycore_torch.twins"
+
+
+def _twins():
+    """{demo id: module name} of the at-scale twins, read without importing torch."""
+    try:
+        from pycore_torch.twins import TWINS
+    except ImportError:  # torch missing: the twins' table itself needs no torch, but be safe
+        return {}
+    return TWINS
+
+
+def _torch_device(device):
+    import torch
+
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: torch sees no CUDA device here; use --device cpu")
+    return device
+
+
+def _run_plain_demo(demo_id, out_dir):
+    """Run a demo file as the page does; print its output and save its figures."""
+    from demos.runner import run_demo_file
+
+    outcome = run_demo_file(demo_path(demo_id))
+    sys.stdout.write(outcome["stdout"])
+    if outcome["error"]:
+        sys.stderr.write(outcome["error"])
+        return 1
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = demo_id.replace("/", "_")
+    for i, png in enumerate(outcome["figures"], start=1):
+        path = out_dir / f"{stem}_figure{i}.png"
+        path.write_bytes(base64.b64decode(png))
+        print(f"figure: {path}")
+    if outcome["result"] is not None:
+        print("result: " + json.dumps(outcome["result"], sort_keys=True)[:2000])
+    print(f"({outcome['seconds']:.2f} s)")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m demos", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the demos and which have an at-scale twin")
+    run = sub.add_parser("run", help="run one demo (its at-scale twin if it has one)")
+    run.add_argument("demo_id", help="e.g. 05/scaling_ablation")
+    run.add_argument("--backend", choices=["torch", "numpy"], default="torch")
+    run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (torch backend)")
+    run.add_argument("--scale", choices=["test", "small", "large"], default="small",
+                     help="test: seconds; small: the CPU default (< ~1 min); large: for a GPU")
+    run.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for figure and JSON")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--threads", type=int, default=0,
+                     help="torch CPU threads (0: torch's default; 1 helps on a busy machine)")
+    args = parser.parse_args(argv)
+
+    twins = _twins()
+    if args.command == "list":
+        for demo_id in all_demo_ids():
+            print(demo_id + ("   [at-scale twin]" if demo_id in twins else ""))
+        for demo_id in sorted(set(twins) - set(all_demo_ids())):
+            print(demo_id + "   [at-scale twin only; its page demo is not written yet]")
+        return 0
+
+    if args.demo_id in twins:
+        if args.backend == "torch":
+            import torch
+
+            if args.threads:
+                torch.set_num_threads(args.threads)
+            _torch_device(args.device)
+        elif args.device != "cpu":
+            raise SystemExit("--backend numpy runs on the CPU only; drop --device")
+        from pycore_torch.twins import get_twin
+
+        get_twin(args.demo_id).run(args.backend, args.device, args.scale, args.out, args.seed)
+        return 0
+    if args.backend == "torch":
+        raise SystemExit(f"{args.demo_id!r} has no at-scale twin (twins: {sorted(twins)}); "
+                         "run it in pycore with --backend numpy")
+    return _run_plain_demo(args.demo_id, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

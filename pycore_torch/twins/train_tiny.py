@@ -1,0 +1,199 @@
+"""At-scale twin of demo 12/train_tiny: the chapter-12 model, trained 100x larger.
+
+Chapter 12 trains pycore's "tiny" DecoderLM (124,672 parameters) in the page on pycore's
+hand-written backward passes. This twin trains the same architecture (learned positions,
+pre-LayerNorm, GELU, tied embeddings, byte-level vocabulary of 256) with about 100x the
+parameters (d_model 384, 7 layers, 6 heads: 12.6 M) for a few hundred AdamW steps
+(Loshchilov and Hutter 2019) with linear warm-up and cosine decay (``pycore.cosine_schedule``)
+on a corpus that ships with the repository: the site's Markdown and pycore's source. It
+prints the training and held-out loss (nats per byte), throughput, and a greedy sample.
+
+``--scale small`` (the CPU default) trains a 10x model for a few dozen steps; ``--backend
+numpy`` trains with ``pycore.loss_and_grads`` and ``pycore.AdamW`` (test and small only: at
+100x NumPy would take hours).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from ._common import REPO, pick, print_table, save_outputs, synchronize
+
+DEMO_ID = "12/train_tiny"
+SUMMARY = "train the chapter-12 tiny model 100x larger on the repo's own text"
+
+# (overrides of the "tiny" preset, batch size, sequence length, steps, max learning rate)
+SIZES = {
+    "test": (dict(), 4, 32, 3, 1e-3),
+    "small": (dict(d_model=128, n_heads=4, n_layers=6, d_ff=512, max_len=256), 8, 128, 60, 2e-3),
+    ("large", "cuda"): (dict(d_model=384, n_heads=6, n_layers=7, d_ff=1536, max_len=256), 64,
+                        256, 400, 1e-3),
+    ("large", "cpu"): (dict(d_model=384, n_heads=6, n_layers=7, d_ff=1536, max_len=256), 8, 128,
+                       40, 1e-3),
+}
+NUMPY_STEPS = {"test": 3, "small": 8}
+EVAL_BATCHES = 4
+
+
+def load_corpus():
+    """The repo's own text as bytes (ids 0..255): docs/**/*.md, then pycore/*.py."""
+    paths = sorted((REPO / "docs").rglob("*.md")) + sorted((REPO / "pycore").glob("*.py"))
+    data = b"\n\n".join(p.read_bytes() for p in paths)
+    return np.frombuffer(data, dtype=np.uint8).astype(np.int64), len(paths)
+
+
+def batches(data, B, T, rng):
+    """Random windows: ids (B, T) and targets = ids shifted by one (B, T)."""
+    starts = rng.integers(0, len(data) - T - 1, size=B)
+    ids = np.stack([data[s:s + T] for s in starts])  # (B, T)
+    targets = np.stack([data[s + 1:s + T + 1] for s in starts])  # (B, T)
+    return ids, targets
+
+
+def _train_torch(config, params, train, held_out, B, T, steps, max_lr, device, seed):
+    import torch
+    import torch.nn.functional as F
+
+    import pycore as pc
+    import pycore_torch as pt
+
+    model = pt.DecoderLM(config, params, dtype=torch.float32, device=device)
+    # nanoGPT's split: decay matrices, not biases, norm gains or position/shift vectors.
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=max_lr,
+                            betas=(0.9, 0.95))
+    cuda = device.startswith("cuda")
+    # bf16 autocast on the GPU (the weights and optimiser state stay float32).
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if cuda else torch.autocast(
+        "cpu", enabled=False)
+    rng = np.random.default_rng(seed)
+
+    def loss_of(ids, targets):
+        with autocast:
+            logits = model(torch.from_numpy(ids).to(device), fused=True)  # (B, T, V)
+        return F.cross_entropy(logits.float().reshape(-1, config.vocab_size),
+                               torch.from_numpy(targets).to(device).reshape(-1))
+
+    def evaluate():
+        eval_rng = np.random.default_rng(seed + 1)  # the same held-out windows every time
+        with torch.no_grad():
+            return float(np.mean([loss_of(*batches(held_out, B, T, eval_rng)).item()
+                                  for _ in range(EVAL_BATCHES)]))
+
+    log = []
+    warmup = max(1, steps // 10)
+    synchronize(device)
+    start = time.perf_counter()
+    for step in range(steps):
+        lr = pc.cosine_schedule(step, max_lr=max_lr, total_steps=steps, warmup_steps=warmup,
+                                min_lr=max_lr / 10)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        loss = loss_of(*batches(train, B, T, rng))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        if step % max(1, steps // 8) == 0 or step == steps - 1:
+            log.append({"step": step, "lr": lr, "train_loss": loss.item(),
+                        "held_out_loss": evaluate()})
+    synchronize(device)
+    seconds = time.perf_counter() - start
+    prompt = torch.from_numpy(held_out[:48]).to(device)
+    sample = pt.generate(model, prompt, config.max_len - 48, greedy=True, fused=True).cpu().numpy()
+    return log, seconds, sample
+
+
+def _train_numpy(config, params, train, held_out, B, T, steps, max_lr, seed):
+    import pycore as pc
+
+    opt = pc.AdamW(params, lr=max_lr, betas=(0.9, 0.95), weight_decay=0.1,
+                   no_decay=lambda name: name.endswith(("b_q", "b_k", "b_v", "b_o", "b1", "b2",
+                                                        "gamma", "beta", "weight")))
+    model = pc.DecoderLM(config, params)
+    rng = np.random.default_rng(seed)
+
+    def evaluate():
+        eval_rng = np.random.default_rng(seed + 1)
+        return float(np.mean([pc.cross_entropy(model.forward(ids), targets) for ids, targets in
+                              (batches(held_out, B, T, eval_rng) for _ in range(EVAL_BATCHES))]))
+
+    log = []
+    warmup = max(1, steps // 10)
+    start = time.perf_counter()
+    for step in range(steps):
+        lr = pc.cosine_schedule(step, max_lr=max_lr, total_steps=steps, warmup_steps=warmup,
+                                min_lr=max_lr / 10)
+        loss, grads = pc.loss_and_grads(model, *batches(train, B, T, rng))
+        pc.clip_grad_norm(grads, 1.0)
+        opt.step(grads, lr=lr)
+        if step % max(1, steps // 4) == 0 or step == steps - 1:
+            log.append({"step": step, "lr": lr, "train_loss": float(loss),
+                        "held_out_loss": evaluate()})
+    seconds = time.perf_counter() - start
+    sample = pc.generate(model, held_out[:48], config.max_len - 48, greedy=True)
+    return log, seconds, sample
+
+
+def run(backend: str, device: str, scale: str, out_dir, seed: int = 0) -> dict:
+    import pycore as pc
+
+    shape, B, T, steps, max_lr = pick(SIZES, scale, device)
+    if backend == "numpy":
+        if scale not in NUMPY_STEPS:
+            raise ValueError("--backend numpy trains only at --scale test or small (the 100x "
+                             "model would take hours in NumPy); use --backend torch")
+        steps = NUMPY_STEPS[scale]
+    config = pc.TransformerConfig.preset("tiny", **shape)
+    tiny = pc.count_parameters(pc.TransformerConfig.preset("tiny"))
+    n_params = pc.count_parameters(config)
+    data, n_files = load_corpus()
+    split = int(0.9 * len(data))
+    train, held_out = data[:split], data[split:]
+    print(f"{DEMO_ID} at scale: DecoderLM d_model={config.d_model}, {config.n_layers} layers, "
+          f"{config.n_heads} heads: {n_params:,} parameters = {n_params / tiny:.1f}x the tiny "
+          f"model; corpus {len(data):,} bytes from {n_files} files (90/10 split); "
+          f"{steps} steps of {B} x {T} tokens ({backend}, {device})")
+    params = pc.init_params(config, seed, dtype=np.float64 if backend == "numpy" else np.float32)
+    if backend == "torch":
+        log, seconds, sample = _train_torch(config, params, train, held_out, B, T, steps, max_lr,
+                                            device, seed)
+    else:
+        log, seconds, sample = _train_numpy(config, params, train, held_out, B, T, steps, max_lr,
+                                            seed)
+    tokens = steps * B * T
+    print_table(log, [("step", "step", "d"), ("lr", "lr", ".2e"),
+                      ("train_loss", "train loss", ".3f"),
+                      ("held_out_loss", "held-out loss", ".3f")])
+    print(f"uniform guess: ln 256 = {math.log(256):.3f} nats/byte; final held-out "
+          f"{log[-1]['held_out_loss']:.3f} nats/byte = {log[-1]['held_out_loss'] / math.log(2):.2f}"
+          f" bits/byte")
+    print(f"{tokens:,} tokens in {seconds:.1f} s: {tokens / seconds:,.0f} tokens/s, "
+          f"~{6 * n_params * tokens / seconds / 1e12:.3g} TFLOP/s by 6 N D")
+    text = bytes(int(i) for i in sample[48:]).decode("utf-8", errors="replace")
+    print("greedy continuation of a held-out prompt:\n" + text)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.plot([r["step"] for r in log], [r["train_loss"] for r in log], "o-", ms=3, label="train")
+    ax.plot([r["step"] for r in log], [r["held_out_loss"] for r in log], "s-", ms=3,
+            label="held-out")
+    ax.axhline(math.log(256), color="grey", lw=0.8, ls="--", label="uniform (ln 256)")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (nats/byte)")
+    ax.set_title(f"{n_params / 1e6:.2f} M parameters ({n_params / tiny:.0f}x tiny)", fontsize=9)
+    ax.legend(fontsize=8)
+    result = {"demo": DEMO_ID, "config": config.to_dict(), "parameters": n_params,
+              "times_tiny": n_params / tiny, "corpus_bytes": int(len(data)), "steps": steps,
+              "batch": B, "T": T, "seconds": seconds, "tokens_per_second": tokens / seconds,
+              "log": log, "sample": text}
+    return save_outputs("12_train_tiny", fig, result, out_dir, backend, device, scale)
