@@ -99,6 +99,10 @@ def run_demo(source, *, filename="<demo>", on_output=None):
     stopped = False
     started = time.perf_counter()
     saved_stdout = sys.stdout
+    # Demos on one page share an interpreter (the browser's worker): one demo's
+    # np.set_printoptions must not change how the next one prints.
+    numpy = sys.modules.get("numpy")
+    saved_printoptions = numpy.get_printoptions() if numpy is not None else None
     sys.stdout = writer
     try:
         code = compile(source, filename, "exec")
@@ -110,6 +114,8 @@ def run_demo(source, *, filename="<demo>", on_output=None):
         error = _reader_traceback(filename)
     finally:
         sys.stdout = saved_stdout
+        if saved_printoptions is not None:
+            numpy.set_printoptions(**saved_printoptions)
     seconds = time.perf_counter() - started
     try:
         figures = _collect_figures()

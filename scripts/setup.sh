@@ -16,13 +16,15 @@ fi
 npm ci --no-audit --no-fund --loglevel=error
 
 if [ ! -x /usr/bin/chromium ] && [ -z "${PLAYWRIGHT_BROWSERS_PATH:-}" ]; then
-  if command -v apt-get >/dev/null 2>&1; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-  else
-    # Where Debian's package is not available, Playwright's own browser is the fallback.
-    .venv/bin/python -m playwright install chromium || true
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  # Debian's chromium package; where it does not exist (Ubuntu ships only a snap stub, e.g.
+  # on GitHub's runners) or apt is missing, Playwright's own Chromium is the fallback.
+  if ! { command -v apt-get >/dev/null 2>&1 \
+         && $SUDO apt-get update -qq \
+         && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+         && [ -x /usr/bin/chromium ]; }; then
+    .venv/bin/python -m playwright install --with-deps chromium \
+      || .venv/bin/python -m playwright install chromium
   fi
 fi
 
