@@ -1,0 +1,146 @@
+"""hooks/demos.py called directly: the demo HTML contract, result formatting, and the build
+failing (PluginError) on an unknown demo, an unknown key or a demo that fails."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hook_loader import load_hook
+from mkdocs.exceptions import PluginError
+
+demos_hook = load_hook("demos")
+
+GOOD = '''\
+import numpy as np
+scale = 2  # @param {type: "slider", min: 1, max: 4, step: 1}
+print("<img src=x onerror=alert(1)>")
+result = {"weights": np.array([[0.25, 0.75], [0.5, 0.5]]) * scale / 2,
+          "tricky": "</script><b>", "n": 3}
+'''
+
+
+@pytest.fixture
+def demo_dir(tmp_path, monkeypatch):
+    """A private demos/ and cache folder for the hook; returns a writer of demo files."""
+    root = tmp_path / "demos"
+    monkeypatch.setattr(demos_hook, "DEMO_DIR", root)
+    monkeypatch.setattr(demos_hook, "CACHE_DIR", tmp_path / "cache")
+    demos_hook.on_pre_build(None)
+
+    def write(demo_id, source):
+        path = root / f"{demo_id}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+        return path
+
+    yield write
+    demos_hook.on_pre_build(None)
+
+
+def test_demo_html_follows_the_dom_contract(demo_dir):
+    demo_dir("98/good", GOOD)
+    markdown, placeholders = demos_hook.render_markdown('Intro.\n\n{{ demo("98/good") }}\n')
+    assert len(placeholders) == 1
+    (token, block), = placeholders.items()
+    assert token in markdown and "{{" not in markdown
+    assert block.startswith('<div class="itt-demo" data-demo="98/good">')
+    meta_text = re.search(
+        r'<template class="itt-demo-meta"[^>]*>(.*?)</template>', block, re.S
+    ).group(1)
+    for character in "<>&":
+        assert character not in meta_text, f"meta JSON must escape {character!r} for HTML"
+    meta = json.loads(meta_text)
+    assert meta["id"] == "98/good"
+    assert meta["result"]["weights"] == [[0.25, 0.75], [0.5, 0.5]]
+    assert meta["result"]["tricky"] == "</script><b>"
+    assert meta["params"][0]["name"] == "scale" and meta["params"][0]["line"] == 1
+    assert '<pre class="itt-demo-source" tabindex="0"><code class="language-python">' in block
+    assert "print(&quot;&lt;img src=x onerror=alert(1)&gt;&quot;)" in block
+    assert '<div class="itt-demo-output" data-demo-output aria-live="polite">' in block
+    assert "data-build-output" in block and "computed at build time (CPython)" in block
+    assert "&lt;img src=x onerror=alert(1)&gt;\n</pre>" in block
+    assert "<img src=x" not in block
+
+
+def test_figures_become_images_with_alt_text(demo_dir):
+    demo_dir("98/figure", "import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1))\n"
+                          "plt.plot([0, 1])\nresult = {'ok': True}\n")
+    block = demos_hook.render_demo("98/figure")
+    image = re.search(r"<img [^>]*>", block).group(0)
+    assert 'alt="Figure 1 of 98/figure"' in image
+    assert 'src="data:image/png;base64,' in image and 'width="' in image
+
+
+def test_result_macro_formats_the_value(demo_dir):
+    demo_dir("98/good", GOOD)
+    markdown, _ = demos_hook.render_markdown(
+        'w = {{ result("98/good", "weights.0.1", ".3f") }}, '
+        "n = {{ result('98/good', 'n') }}, "
+        'last = {{ result("98/good", "weights.-1.0", ".1%") }}'
+    )
+    assert markdown == "w = 0.750, n = 3, last = 50.0%"
+
+
+def test_macros_in_code_fences_are_left_alone(demo_dir):
+    text = '```markdown\n{{ demo("98/missing") }}\n{{ result("98/missing", "x") }}\n```\n'
+    assert demos_hook.render_markdown(text) == (text, {})
+
+
+def test_unknown_demo_fails_the_build(demo_dir):
+    with pytest.raises(PluginError, match=r"line 3: unknown demo '98/nope'"):
+        demos_hook.render_markdown('a\n\n{{ demo("98/nope") }}\n', "chapters/x.md")
+    with pytest.raises(PluginError, match="unknown demo"):
+        demos_hook.render_markdown('{{ result("98/nope", "x") }}')
+
+
+def test_unknown_key_fails_the_build(demo_dir):
+    demo_dir("98/good", GOOD)
+    keys = r"unknown key 'weight'.*keys \['n', 'tricky', 'weights'\]"
+    with pytest.raises(PluginError, match=keys):
+        demos_hook.render_markdown('{{ result("98/good", "weight.0") }}')
+    with pytest.raises(PluginError, match=r"unknown key '7'.*list of length 2"):
+        demos_hook.render_markdown('{{ result("98/good", "weights.7") }}')
+    with pytest.raises(PluginError, match="cannot format"):
+        demos_hook.render_markdown('{{ result("98/good", "weights", ".3f") }}')
+
+
+def test_malformed_macro_fails_the_build(demo_dir):
+    demo_dir("98/good", GOOD)
+    with pytest.raises(PluginError, match="cannot read this macro"):
+        demos_hook.render_markdown('Text {{ demo("98/good") }} inline.')
+    with pytest.raises(PluginError, match="not of the form"):
+        demos_hook.render_markdown('{{ demo("good") }}')
+
+
+def test_demo_that_fails_fails_the_build(demo_dir):
+    demo_dir("98/broken", "x = 1\nresult = {'x': x / 0}\n")
+    with pytest.raises(PluginError, match=r"(?s)failed at build time.*ZeroDivisionError"):
+        demos_hook.render_markdown('{{ demo("98/broken") }}')
+
+
+def test_runs_are_cached_by_content(demo_dir, tmp_path):
+    path = demo_dir("98/counter", "result = {'n': 1}\n")
+    assert demos_hook.format_result("98/counter", "n") == "1"
+    cached = sorted((tmp_path / "cache").glob("*.json"))
+    assert len(cached) == 1
+    # Same content in a new build: read from the cache, not rerun (the file says 42).
+    entry = json.loads(cached[0].read_text())
+    entry["outcome"]["result"] = {"n": 42}
+    cached[0].write_text(json.dumps(entry))
+    demos_hook.on_pre_build(None)
+    assert demos_hook.format_result("98/counter", "n") == "42"
+    # Changed content: a new key, so the demo runs again.
+    path.write_text("result = {'n': 2}\n")
+    demos_hook.on_pre_build(None)
+    assert demos_hook.format_result("98/counter", "n") == "2"
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 2
+
+
+def test_library_hash_covers_pycore_and_exercises():
+    members = set()
+    for pattern in demos_hook.LIBRARY_GLOBS:
+        members.update(p.relative_to(demos_hook.ROOT).as_posix()
+                       for p in demos_hook.ROOT.glob(pattern))
+    assert "pycore/__init__.py" in members and "exercises/__init__.py" in members
+    assert "demos/runner.py" in members

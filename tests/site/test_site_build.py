@@ -1,0 +1,83 @@
+"""The strict build: every page is built, the runtime config points at files that exist, the
+vendored assets are in place, and the API reference documents every pycore module."""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin
+
+from hook_loader import REPO, docs_pages, load_hook
+from site_html import page_for
+
+NAV_TAIL = ["notation.md", "glossary.md", "references.md", "api.md"]
+
+
+def test_every_page_is_built(built_site):
+    missing = [page for page, _ in docs_pages() if not page_for(built_site, page).is_file()]
+    assert not missing, f"pages missing from the build: {missing}"
+    chapters = sorted((REPO / "docs" / "chapters").glob("[0-9][0-9]-*.md"))
+    assert len(chapters) == 13, f"expected 13 chapters, found {len(chapters)}"
+    print(f"build took {getattr(built_site, 'seconds', 0):.1f} s")
+
+
+def test_nav_lists_reference_pages():
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in NAV_TAIL:
+        assert re.search(rf":\s*{re.escape(page)}\s*$", config, re.M), f"{page} not in the nav"
+
+
+def _runtime_config(page_html):
+    match = re.search(r'<script id="itt-config" type="application/json">(.*?)</script>',
+                      page_html, re.S)
+    assert match, "no itt-config script in the page"
+    return json.loads(match.group(1))
+
+
+def test_runtime_config_resolves_from_every_depth(built_site):
+    for page in ["index.md", "chapters/04-attention.md", "api.md"]:
+        built = page_for(built_site, page)
+        config = _runtime_config(built.read_text(encoding="utf-8"))
+        assert set(config) == {"pyodideBase", "pythonZip", "workerUrl"}
+        page_url = "https://host.example/sub/" + built.relative_to(built_site).as_posix()
+        for key, name in (("pyodideBase", "pyodide.js"), ("pythonZip", ""), ("workerUrl", "")):
+            url = urljoin(urljoin(page_url, config[key]), name)
+            assert url.startswith("https://host.example/sub/"), f"{page}: {key} leaves the site"
+            target = built_site / url[len("https://host.example/sub/"):]
+            assert target.is_file(), f"{page}: {key} -> {url} is not in the site"
+
+
+def test_runtime_bundle_and_maths_are_loaded(built_site):
+    page = page_for(built_site, "index.md").read_text(encoding="utf-8")
+    for asset in ["assets/build/itt.js", "assets/build/katex/katex.min.js",
+                  "assets/build/katex/contrib/auto-render.min.js", "javascripts/katex-init.js",
+                  "javascripts/scroll-focus.js",
+                  "assets/build/fonts/fonts.css", "assets/build/katex/katex.min.css",
+                  "stylesheets/theme.css"]:
+        assert f'"{asset}"' in page, f"index.html does not load {asset}"
+        assert (built_site / asset).is_file(), f"{asset} is not in the site"
+
+
+def test_fonts_are_self_hosted(built_site):
+    css = (built_site / "assets/build/fonts/fonts.css").read_text(encoding="utf-8")
+    for family in ("IBM Plex Sans", "IBM Plex Serif", "IBM Plex Mono"):
+        assert f"font-family: '{family}'" in css, f"{family} has no @font-face"
+    for name in re.findall(r"url\(([^)]+)\)", css):
+        assert (built_site / "assets/build/fonts" / name).is_file(), f"missing font {name}"
+
+
+def test_api_reference_documents_every_module(built_site):
+    api = page_for(built_site, "api.md").read_text(encoding="utf-8")
+    modules = load_hook("api_reference").public_modules()
+    assert "softmax" in modules and "attention" in modules
+    missing = [name for name in modules if f'id="pycore.{name}"' not in api]
+    assert not missing, f"API page lacks sections for {missing}"
+
+
+def test_references_page_has_the_required_papers(built_site):
+    page = page_for(built_site, "references.md").read_text(encoding="utf-8")
+    anchors = ["vaswani2017", "ba2016", "xiong2020", "zhang2019", "su2021", "press2022",
+               "shazeer2019", "ainslie2023", "shazeer2020", "dao2022", "leviathan2023",
+               "hoffmann2022", "holtzman2020", "loshchilov2019", "geva2021", "clark2019",
+               "elhage2021", "phuong2022", "li2018"]
+    missing = [anchor for anchor in anchors if f'id="{anchor}"' not in page]
+    assert not missing, f"references page lacks {missing}"
