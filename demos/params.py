@@ -75,3 +75,21 @@ def parse_params(source):
                 control[key] = spec[key]
         controls.append(control)
     return controls
+
+
+def with_values(source, **values):
+    """``source`` with the literals of the named controls replaced, as the page's controls do.
+
+    ``with_values(source, d_k=128)`` rewrites the line ``d_k = 64  # @param {...}`` to
+    ``d_k = 128  # @param {...}``. Raises ValueError for a name that is not a control.
+    """
+    lines = source.splitlines()
+    controls = {control["name"]: control for control in parse_params(source)}
+    unknown = sorted(set(values) - set(controls))
+    if unknown:
+        raise ValueError(f"no @param control named {unknown}; controls: {sorted(controls)}")
+    for name, value in values.items():
+        line = lines[controls[name]["line"]]
+        comment = line[line.index("#", line.index("=")):]
+        lines[controls[name]["line"]] = f"{name} = {value!r}  {comment}"
+    return "\n".join(lines) + ("\n" if source.endswith("\n") else "")
