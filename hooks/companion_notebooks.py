@@ -31,13 +31,13 @@ LITE_CACHE = ROOT / ".cache" / "lite"
 WHEEL_GLOBS = ("pycore/**/*", "exercises/**/*", "demos/*.py", "pyproject.toml")
 
 BOX = """\
-!!! info "Companion notebook"
-    This chapter's demos as a Jupyter notebook:
-    <a href="{prefix}notebooks/{name}" download>download {name}</a> to run it locally, or
+??? info "Companion notebook: this chapter's demos in Jupyter"
+    <a href="{prefix}notebooks/{name}" download>Download {name}</a> to run it locally, or
     <a href="{prefix}lite/lab/index.html?path={name}">open it in JupyterLite</a>, Jupyter in
-    your browser. Honest note: JupyterLite's interface works offline, but its Python kernel
-    fetches Pyodide and NumPy from a CDN, so running the notebook there needs a connection.
-    The demos on this page need none: they run on the copy of Python this site ships.
+    your browser. JupyterLite's interface works offline, but its Python kernel fetches
+    Pyodide and NumPy from a CDN, so running the notebook there needs a connection. The demos
+    on this page need none: they run on the copy of Python this site ships.
+
 """
 
 
@@ -51,9 +51,11 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     depth = page.url.count("/")  # "chapters/04-attention/" -> 2 levels below the site root
     box = BOX.format(prefix="../" * depth, name=generate.notebook_name(source))
+    # After the chapter's opening and objectives: just before its first section.
     lines = markdown.split("\n")
-    title = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
-    lines.insert(title + 1, "\n" + box)
+    first_section = next((i for i, line in enumerate(lines) if line.startswith("## ")),
+                         len(lines))
+    lines.insert(first_section, box)
     return "\n".join(lines)
 
 
