@@ -1,0 +1,220 @@
+"""The in-browser runtime on the fixture site (tests/browser/fixture_site.py).
+
+One isolated page (COOP/COEP, as a configured host sends) serves most tests so Pyodide
+loads once; the fallback without isolation gets its own page.
+"""
+from __future__ import annotations
+
+import pytest
+from conftest import open_page
+from fixture_site import FIXTURE_DEMOS
+from helpers import (
+    assert_close,
+    demo_result,
+    editor_source,
+    output_text,
+    run_demo_in_page,
+    set_editor_source,
+    wait_for_runs,
+)
+
+from demos.runner import run_demo_file
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def isolated(browser, isolated_fixture_url):
+    context, page, watch = open_page(browser, f"{isolated_fixture_url}/index.html")
+    yield page, watch
+    watch.assert_clean()
+    context.close()
+
+
+def demo(page, demo_id):
+    return page.locator(f'.itt-demo[data-demo="{demo_id}"]')
+
+
+def test_page_is_enhanced_with_named_controls(isolated):
+    page, _ = isolated
+    assert page.evaluate("crossOriginIsolated") is True
+    root = demo(page, "fixture/numbers")
+    for name in ("Run", "Stop", "Reset"):
+        assert root.get_by_role("button", name=name, exact=True).count() == 1, name
+    assert root.locator(".cm-editor").count() == 1
+    assert root.locator("pre.itt-demo-source").count() == 0
+    assert root.get_by_label("n", exact=True).get_attribute("type") == "range"
+    assert root.get_by_label("mode", exact=True).evaluate("e => e.tagName") == "SELECT"
+    # The build-time output stays until the first live run.
+    assert "Output computed at build time" in output_text(root)
+
+
+def test_results_equal_cpython(isolated):
+    page, _ = isolated
+    for name in ("numbers", "exercise"):
+        root = demo(page, f"fixture/{name}")
+        run_demo_in_page(page, root)
+        assert root.get_attribute("data-demo-state") == "done", output_text(root)
+        expected = run_demo_file(FIXTURE_DEMOS / f"{name}.py")["result"]
+        assert_close(demo_result(root), expected, f"fixture/{name}.result")
+        assert "Output computed at build time" not in output_text(root)
+
+
+def test_control_rewrites_line_and_reruns(isolated):
+    page, _ = isolated
+    root = demo(page, "fixture/numbers")
+    runs = int(root.get_attribute("data-demo-runs") or 0)
+    root.get_by_label("mode", exact=True).select_option(label="uniform")
+    slider = root.get_by_label("n", exact=True)
+    slider.fill("6")
+    wait_for_runs(page, root, runs + 1)
+    # Debounced: both changes land in one rerun (allow a second if the machine is slow).
+    page.wait_for_function(
+        "e => JSON.parse(e.dataset.demoResult).n === 6", arg=root.element_handle()
+    )
+    source = editor_source(root)
+    assert 'n = 6  # @param {type: "slider"' in source
+    assert 'mode = "uniform"  # @param' in source
+    assert_close(demo_result(root)["weights"], [1 / 6] * 6, "weights")
+    assert root.locator(".itt-control-value").first.inner_text() == "6"
+    root.get_by_role("button", name="Reset", exact=True).click()
+    assert 'n = 4  # @param' in editor_source(root)
+    assert root.get_by_label("n", exact=True).input_value() == "4"
+
+
+def test_shift_enter_runs(isolated):
+    page, _ = isolated
+    root = demo(page, "fixture/numbers")
+    runs = int(root.get_attribute("data-demo-runs") or 0)
+    root.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    wait_for_runs(page, root, runs + 1)
+    assert root.get_attribute("data-demo-state") == "done"
+
+
+def test_output_is_text_never_html(isolated):
+    page, watch = isolated
+    root = demo(page, "fixture/numbers")
+    payload = "<img src=x onerror=alert(1)>"
+    set_editor_source(page, root, f'print("{payload}")\nresult = {{"ok": 1}}')
+    run_demo_in_page(page, root)
+    assert payload in output_text(root)
+    assert root.locator("[data-demo-output] img").count() == 0
+    assert watch.dialogs == []
+    root.get_by_role("button", name="Reset", exact=True).click()
+
+
+def test_traceback_is_shown_and_other_demos_still_work(isolated):
+    page, _ = isolated
+    broken = demo(page, "fixture/numbers")
+    set_editor_source(page, broken, "x = 1\ny = x / 0\n")
+    run_demo_in_page(page, broken)
+    assert broken.get_attribute("data-demo-state") == "error"
+    text = output_text(broken)
+    assert "Traceback (most recent call last)" in text and "ZeroDivisionError" in text, text
+    assert broken.locator(".itt-demo-error").count() == 1
+    other = demo(page, "fixture/exercise")
+    run_demo_in_page(page, other)
+    assert other.get_attribute("data-demo-state") == "done"
+    broken.get_by_role("button", name="Reset", exact=True).click()
+
+
+def test_runaway_recursion_is_a_python_error(isolated):
+    # The worker's JS stack is small; the recursion limit must stop Python first.
+    page, _ = isolated
+    root = demo(page, "fixture/numbers")
+    set_editor_source(page, root, "def f(n):\n    return f(n + 1)\n\nf(0)\n")
+    run_demo_in_page(page, root)
+    assert root.get_attribute("data-demo-state") == "error"
+    assert "RecursionError" in output_text(root)
+    root.get_by_role("button", name="Reset", exact=True).click()
+    run_demo_in_page(page, root)
+    assert root.get_attribute("data-demo-state") == "done"
+
+
+def test_exercise_marked_right_or_wrong(isolated):
+    page, _ = isolated
+    root = demo(page, "fixture/exercise")
+    run_demo_in_page(page, root)
+    badge = root.locator(".itt-demo-badge")
+    assert "Not yet" in badge.inner_text() and "add the three numbers" in badge.inner_text()
+    runs = int(root.get_attribute("data-demo-runs"))
+    root.get_by_label("answer", exact=True).fill("4")
+    wait_for_runs(page, root, runs + 1)
+    page.wait_for_function(
+        "e => JSON.parse(e.dataset.demoResult).correct", arg=root.element_handle()
+    )
+    assert "Correct" in root.locator(".itt-demo-badge").inner_text()
+
+
+def test_stop_interrupts_in_place_when_isolated(isolated):
+    page, _ = isolated
+    root = demo(page, "fixture/numbers")
+    set_editor_source(page, root, "while True:\n    pass\n")
+    runs = int(root.get_attribute("data-demo-runs") or 0)
+    root.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function("e => e.dataset.demoState === 'running'", arg=root.element_handle())
+    page.wait_for_timeout(300)
+    root.get_by_role("button", name="Stop", exact=True).click()
+    wait_for_runs(page, root, runs + 1, timeout=10_000)
+    assert root.get_attribute("data-demo-state") == "stopped"
+    assert "KeyboardInterrupt" in output_text(root)
+    # Same interpreter, still usable.
+    assert page.evaluate("window.__ittRuntime.workerStarts") == 1
+    root.get_by_role("button", name="Reset", exact=True).click()
+    run_demo_in_page(page, root)
+    assert root.get_attribute("data-demo-state") == "done"
+
+
+def test_stop_restarts_worker_without_isolation(browser, plain_fixture_url):
+    context, page, watch = open_page(browser, f"{plain_fixture_url}/index.html")
+    try:
+        assert page.evaluate("crossOriginIsolated") is False
+        root = demo(page, "fixture/numbers")
+        set_editor_source(page, root, "print('spinning')\nwhile True:\n    pass\n")
+        runs = int(root.get_attribute("data-demo-runs") or 0)
+        root.get_by_role("button", name="Run", exact=True).click()
+        page.wait_for_function(
+            "e => e.querySelector('.itt-demo-stdout') && "
+            "e.querySelector('.itt-demo-stdout').textContent.includes('spinning')",
+            arg=root.element_handle(), timeout=60_000,
+        )
+        root.get_by_role("button", name="Stop", exact=True).click()
+        wait_for_runs(page, root, runs + 1, timeout=10_000)
+        assert root.get_attribute("data-demo-state") == "stopped"
+        assert "Python was restarted" in output_text(root)
+        assert page.evaluate("window.__ittRuntime.workerStarts") == 2
+        root.get_by_role("button", name="Reset", exact=True).click()
+        run_demo_in_page(page, root)
+        assert root.get_attribute("data-demo-state") == "done"
+        watch.assert_clean()
+    finally:
+        context.close()
+
+
+def test_no_matplotlib_on_a_page_that_does_not_draw(isolated):
+    page, watch = isolated
+    run_demo_in_page(page, demo(page, "fixture/exercise"))
+    # Requests made by the worker (importScripts, XHR) are seen by the page too.
+    assert any(url.endswith("/numpy.data") for url in watch.requests), watch.requests
+    assert not any("matplotlib" in url for url in watch.requests)
+
+
+def test_figure_demo_gets_matplotlib(browser, isolated_fixture_url):
+    context, page, watch = open_page(browser, f"{isolated_fixture_url}/second.html")
+    try:
+        numbers = demo(page, "fixture/numbers")
+        run_demo_in_page(page, numbers)
+        root = demo(page, "fixture/figure")
+        run_demo_in_page(page, root)
+        assert root.get_attribute("data-demo-state") == "done", output_text(root)
+        image = root.locator("[data-demo-output] img")
+        assert image.count() == 1
+        assert image.get_attribute("src").startswith("data:image/png;base64,")
+        assert "Figure 1 of fixture/figure" in image.get_attribute("alt")
+        assert any(url.endswith("/matplotlib.data") for url in watch.requests)
+        expected = run_demo_file(FIXTURE_DEMOS / "figure.py")["result"]
+        assert_close(demo_result(root), expected, "fixture/figure.result")
+        watch.assert_clean()
+    finally:
+        context.close()

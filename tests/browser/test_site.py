@@ -1,0 +1,175 @@
+"""The built MkDocs site in Chromium: every page, every demo, instant navigation, axe.
+
+One page object walks the whole site with Material's instant navigation, so Pyodide loads
+once for the suite (which is also what proves the worker survives navigation); a separate
+pass loads each page in full to catch errors that only happen on a fresh load.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import REPO, PageWatch, assert_close, demo_result, output_text, run_demo_in_page
+from mkdocs.config import load_config
+
+from demos.runner import run_demo_file
+
+pytestmark = pytest.mark.browser
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def nav_pages():
+    """Site paths of every page in mkdocs.yml's nav, in order ('' is the home page)."""
+    config = load_config(str(REPO / "mkdocs.yml"))
+    paths = []
+
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value)
+            elif isinstance(value, str) and value.endswith(".md"):
+                path = value[: -len(".md")]
+                if path == "index":
+                    paths.append("")
+                elif path.endswith("/index"):
+                    paths.append(path[: -len("index")])
+                else:
+                    paths.append(f"{path}/")
+
+    walk(config["nav"])
+    return paths
+
+
+PAGES = nav_pages()
+
+
+@pytest.fixture(scope="module")
+def walker(browser, site_url):
+    """One page that moves between chapters by instant navigation."""
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(page, site_url)
+    page.goto(f"{site_url}/")
+    page.wait_for_function("window.__ittRuntime !== undefined")
+    page.evaluate("window.__ittWalkerMarker = true")
+    yield page, watch, site_url
+    watch.assert_clean()
+    context.close()
+
+
+def navigate(page, site_url, path):
+    """Follow a link to `path` the way a reader does (Material intercepts it: no reload)."""
+    target = f"/{path}"
+    if page.evaluate("location.pathname") != target:
+        page.evaluate(
+            """(href) => {
+              const link = document.createElement('a');
+              link.href = href;
+              document.body.append(link);
+              link.click();
+              link.remove();
+            }""",
+            f"{site_url}{target}",
+        )
+    page.wait_for_function(
+        "target => location.pathname === target && "
+        "!document.querySelector('.itt-demo:not([data-demo-enhanced])')",
+        arg=target,
+        timeout=30_000,
+    )
+    reloaded = not page.evaluate("window.__ittWalkerMarker === true")
+    assert not reloaded, f"navigation to {target} reloaded the page"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_full_load_is_clean(browser, site_url, path):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        watch = PageWatch(page, site_url)
+        page.goto(f"{site_url}/{path}", wait_until="load")
+        assert page.locator("article h1").count() >= 1, f"{path}: no heading"
+        assert page.locator("article").inner_text().strip(), f"{path}: no readable text"
+        demos = page.locator(".itt-demo")
+        for index in range(demos.count()):
+            root = demos.nth(index)
+            assert root.locator(".cm-editor").count() == 1, f"{path}: demo {index} not enhanced"
+            for name in ("Run", "Stop", "Reset"):
+                assert root.get_by_role("button", name=name, exact=True).count() == 1
+        page.wait_for_timeout(300)  # late console errors from the page's own scripts
+        watch.assert_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_demo_matches_cpython(walker, path):
+    page, _, site_url = walker
+    navigate(page, site_url, path)
+    demos = page.locator(".itt-demo")
+    for index in range(demos.count()):
+        root = demos.nth(index)
+        demo_id = root.get_attribute("data-demo")
+        run_demo_in_page(page, root)
+        assert root.get_attribute("data-demo-state") == "done", (
+            f"{demo_id} failed in the browser:\n{output_text(root)}"
+        )
+        expected = run_demo_file(Path(REPO, "demos", f"{demo_id}.py"))
+        assert expected["error"] is None, f"{demo_id} fails in CPython: {expected['error']}"
+        assert_close(demo_result(root), expected["result"], f"{demo_id}.result")
+
+
+def test_instant_navigation_keeps_one_worker(walker):
+    page, watch, site_url = walker
+    chapters = [path for path in PAGES if path.startswith("chapters/")][:2]
+    page.evaluate("window.__ittRuntime.start()")
+    page.wait_for_function("window.__ittRuntime.status.state === 'ready'", timeout=60_000)
+    for path in chapters:
+        navigate(page, site_url, path)
+    assert page.evaluate("window.__ittRuntime.workerStarts") == 1
+    loads = [url for url in watch.requests if url.endswith("/pyodide.asm.wasm")]
+    assert len(loads) == 1, f"Pyodide was fetched {len(loads)} times: {loads}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation(walker, scheme):
+    page, _, site_url = walker
+    problems = []
+    for path in PAGES:
+        navigate(page, site_url, path)
+        set_palette(page, scheme)
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        )
+        for violation in violations:
+            if violation["impact"] in BLOCKING_IMPACTS:
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                problems.append(
+                    f"/{path} [{scheme}] {violation['id']}: {violation['help']} {targets}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def set_palette(page, scheme):
+    """Switch Material's palette with its own toggle input (the first option is light)."""
+    position = 0 if scheme == "light" else 1
+    page.evaluate(
+        """(position) => {
+          const inputs = document.querySelectorAll('input[name="__palette"]');
+          if (inputs.length > position && !inputs[position].checked) inputs[position].click();
+        }""",
+        position,
+    )
+    expected = page.evaluate(
+        "(position) => document.querySelectorAll('input[name=\"__palette\"]')[position]"
+        ".getAttribute('data-md-color-scheme')",
+        position,
+    )
+    page.wait_for_function(
+        "scheme => document.body.getAttribute('data-md-color-scheme') === scheme", arg=expected
+    )

@@ -1,0 +1,166 @@
+// Turning one server-rendered `.itt-demo` root into a live demo (DOM contract in
+// CONTRIBUTING.md): editor, Run / Stop / Reset, controls, progress, output.
+
+import { createEditor } from "./editor.js";
+import { buildControls, rewriteParam } from "./controls.js";
+import { OutputView } from "./output.js";
+
+const RERUN_DELAY_MS = 250;
+let demoCounter = 0;
+
+function button(label, className) {
+  const node = document.createElement("button");
+  node.type = "button";
+  node.className = `itt-demo-button ${className}`;
+  node.textContent = label;
+  return node;
+}
+
+function statusText(status) {
+  switch (status.state) {
+    case "loading":
+      return `Loading Python: ${status.label} (step ${status.step + 1} of ${status.steps})`;
+    case "loading-package":
+      return `${status.label}…`;
+    case "failed":
+      return `Python failed to load: ${status.label}`;
+    default:
+      return "";
+  }
+}
+
+/** The demo's build-time meta JSON from its <template class="itt-demo-meta">. */
+function readMeta(root) {
+  const node = root.querySelector(".itt-demo-meta");
+  if (!node) return {};
+  const text = node.content ? node.content.textContent : node.textContent;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    console.warn(`demo ${root.dataset.demo}: unreadable meta JSON`, error);
+    return {};
+  }
+}
+
+export function enhanceDemo(root, runtime) {
+  if (root.dataset.demoEnhanced) return;
+  root.dataset.demoEnhanced = "true";
+  demoCounter += 1;
+  const demoId = root.dataset.demo;
+  const prefix = `itt-demo-${demoCounter}`;
+  const meta = readMeta(root);
+  const pre = root.querySelector("pre.itt-demo-source");
+  const original = pre ? pre.textContent.replace(/\n$/, "") : "";
+  const filename = `demos/${demoId}.py`;
+  const area = root.querySelector("[data-demo-output]");
+  const output = new OutputView(area, demoId);
+
+  const editorHost = document.createElement("div");
+  editorHost.className = "itt-demo-editor";
+  pre.replaceWith(editorHost);
+  const editor = createEditor(editorHost, original, { label: `Code of demo ${demoId}`, onRun: () => run() });
+
+  const toolbar = document.createElement("div");
+  toolbar.className = "itt-demo-toolbar";
+  const runButton = button("Run", "itt-demo-run");
+  const stopButton = button("Stop", "itt-demo-stop");
+  const resetButton = button("Reset", "itt-demo-reset");
+  runButton.title = "Run (Shift+Enter)";
+  stopButton.disabled = true;
+  const status = document.createElement("span");
+  status.className = "itt-demo-status";
+  status.setAttribute("role", "status");
+  const bar = document.createElement("progress");
+  bar.className = "itt-demo-progress";
+  bar.setAttribute("aria-label", `Python loading progress for ${demoId}`);
+  bar.hidden = true;
+  toolbar.append(runButton, stopButton, resetButton, bar, status);
+  editorHost.after(toolbar);
+
+  const params = Array.isArray(meta.params) ? meta.params : [];
+  let controlsHost = null;
+  let rerunTimer = null;
+  function onParamChange(param, value) {
+    editor.setSource(rewriteParam(editor.getSource(), param, value));
+    clearTimeout(rerunTimer);
+    rerunTimer = setTimeout(run, RERUN_DELAY_MS);
+  }
+  if (params.length) {
+    controlsHost = document.createElement("div");
+    controlsHost.className = "itt-demo-controls";
+    buildControls(controlsHost, params, prefix, onParamChange);
+    toolbar.after(controlsHost);
+  }
+
+  let current = null; // id of this demo's run in flight
+  let queued = false; // a run was asked for while one was in flight
+  let runs = 0;
+
+  const unsubscribe = runtime.onStatus((state) => {
+    if (!root.isConnected) {
+      unsubscribe();
+      return;
+    }
+    const text = statusText(state);
+    status.textContent = text;
+    const loading = state.state === "loading";
+    bar.hidden = !loading;
+    if (loading) {
+      bar.max = state.steps;
+      bar.value = state.step;
+    }
+  });
+
+  async function run() {
+    if (current !== null) {
+      queued = true;
+      return;
+    }
+    root.dataset.demoState = "running";
+    runButton.disabled = true;
+    stopButton.disabled = false;
+    const started = performance.now();
+    let begun = false;
+    const onOutput = (kind, text) => {
+      if (!begun) {
+        output.begin();
+        begun = true;
+      }
+      if (kind === "restart") output.clearText();
+      else output.append(text);
+    };
+    const { id, outcome: pending } = await runtime.run(editor.getSource(), filename, onOutput);
+    current = id;
+    const outcome = await pending;
+    current = null;
+    if (!begun) output.begin();
+    output.finish(outcome);
+    runs += 1;
+    root.dataset.demoResult = JSON.stringify(outcome.result);
+    root.dataset.demoSeconds = String((performance.now() - started) / 1000);
+    root.dataset.demoRuns = String(runs);
+    root.dataset.demoState = outcome.stopped ? "stopped" : outcome.error ? "error" : "done";
+    performance.mark("itt-demo-result", { detail: { demo: demoId, runs } });
+    runButton.disabled = false;
+    stopButton.disabled = true;
+    if (queued) {
+      queued = false;
+      run();
+    }
+  }
+
+  runButton.addEventListener("click", () => run());
+  stopButton.addEventListener("click", () => {
+    queued = false;
+    clearTimeout(rerunTimer);
+    if (current !== null) runtime.stop(current);
+  });
+  resetButton.addEventListener("click", () => {
+    editor.setSource(original);
+    if (controlsHost) {
+      controlsHost.replaceChildren();
+      buildControls(controlsHost, params, prefix, onParamChange);
+    }
+  });
+  root.ittRun = run;
+}
