@@ -99,14 +99,19 @@ def rerun_times(page, count):
     )
 
 
-def after_navigation(browser, from_url, chapter):
-    """Python already up on another chapter; click through to chapter 04 (instant nav)."""
+def after_navigation(browser, from_url, chapter, dwell_s=0.0):
+    """Python already up on another chapter; click through to chapter 04 (instant nav).
+
+    ``dwell_s``: seconds spent on the first page after Python is ready (a reader reading),
+    during which the runtime may preload in the background.
+    """
     context = browser.new_context()
     page = context.new_page()
     page.goto(from_url, wait_until="domcontentloaded")
     page.wait_for_function("window.__ittRuntime !== undefined")
     page.evaluate("window.__ittRuntime.start()")
     page.wait_for_function(f"({MARK})('itt-python-ready') !== null", timeout=60_000)
+    page.wait_for_timeout(dwell_s * 1000)
     starts_before = page.evaluate("window.__ittRuntime.workerStarts")
     clicked = page.evaluate(
         """(target) => {
@@ -166,6 +171,8 @@ def main(argv=None):
     parser.add_argument("--chapter", default=CHAPTER, help="page path under the site root")
     parser.add_argument("--from-chapter", default=FROM_CHAPTER,
                         help="page to navigate from ('' skips the navigation measurement)")
+    parser.add_argument("--dwell", type=float, default=5.0,
+                        help="seconds on the first page after Python is ready, before navigating")
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "results" / "page.json")
     args = parser.parse_args(argv)
     if args.loads < 5:
@@ -190,7 +197,8 @@ def main(argv=None):
                     reruns = rerun_times(page, args.reruns)
                 context.close()
             navigation = [
-                after_navigation(browser, f"{base}/{args.from_chapter}", args.chapter)
+                after_navigation(browser, f"{base}/{args.from_chapter}", args.chapter,
+                                 args.dwell)
                 for _ in range(args.loads if args.from_chapter else 0)
             ]
             browser.close()
@@ -199,6 +207,7 @@ def main(argv=None):
     report = {
         "page": args.chapter,
         "from_page": args.from_chapter,
+        "dwell_s": args.dwell,
         "isolated": not args.plain,
         "loads": args.loads,
         "machine": {
