@@ -20,6 +20,8 @@ Runs on Python 3.8 (this package is shipped into the browser with pycore).
 import importlib
 import re
 
+import numpy as np
+
 # "NN/name" for a chapter's exercise (module exercises/chNN.py); "practice/name" for the
 # exercises notebook (module exercises/practice.py).
 _EXERCISE_ID = re.compile(r"^(?P<chapter>[0-9]{2}|practice)/[A-Za-z0-9_]+$")
@@ -74,6 +76,38 @@ def verdict(correct, hint="", praise=""):
     else:
         print("Not yet: " + (hint or "have another look."))
     return {"correct": correct, "hint": "" if correct else str(hint)}
+
+
+def as_answer_array(answer, shape, *, missing, not_numbers, wrong_shape):
+    """Read ``answer`` as a float array of ``shape``, or say what to fix.
+
+    Parameters
+    ----------
+    answer : object
+        What the reader assigned (a number, nested list or array; None if left unset).
+    shape : tuple of int
+        The shape the right answer has.
+    missing, not_numbers : str
+        Hints for an unset answer and for one that is not numbers.
+    wrong_shape : str
+        Hint for an array of another shape; ``{shape}`` in it becomes the shape given.
+
+    Returns
+    -------
+    got : ndarray of shape ``shape``, float64, or None
+        The answer as an array; None when there is a hint instead.
+    hint : str or None
+        What to fix, for ``verdict(False, hint=hint)``; None when ``got`` is usable.
+    """
+    if answer is None:
+        return None, missing
+    try:
+        got = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return None, not_numbers
+    if got.shape != tuple(shape):
+        return None, wrong_shape.format(shape=got.shape)
+    return got, None
 
 
 def _load_chapter(chapter):

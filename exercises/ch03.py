@@ -10,7 +10,7 @@ import numpy as np
 
 import pycore as pc
 
-from . import register, verdict
+from . import as_answer_array, register, verdict
 
 SINUSOID_PROBLEM = {"p": 3, "d": 8, "base": 10000.0}
 # Readers may type values rounded to three decimals.
@@ -50,12 +50,13 @@ def check_sinusoid_row(answer):
     """Accept PE[p] of shape (d,) for the problem's p, d and base."""
     candidates = sinusoid_candidates()
     d = SINUSOID_PROBLEM["d"]
-    if answer is None:
-        return verdict(False, hint=f"set `answer` to an array of {d} numbers.")
-    got = np.asarray(answer, dtype=float)
-    if got.shape != (d,):
-        return verdict(False, hint=f"expected {d} numbers (one per feature), got shape "
-                                   f"{got.shape}.")
+    got, hint = as_answer_array(
+        answer, (d,),
+        missing=f"set `answer` to an array of {d} numbers.",
+        not_numbers=f"`answer` should be a list or array of {d} numbers.",
+        wrong_shape=f"expected {d} numbers (one per feature), got shape {{shape}}.")
+    if hint is not None:
+        return verdict(False, hint=hint)
     for name, expected in candidates.items():
         if np.allclose(got, expected, rtol=0.0, atol=ATOL):
             if name == "right":

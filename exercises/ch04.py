@@ -10,7 +10,7 @@ import numpy as np
 
 import pycore as pc
 
-from . import register, verdict
+from . import as_answer_array, register, verdict
 
 # The problem's inputs (the chapter's worked example); the answer is computed from them.
 CAUSAL_WEIGHTS_PROBLEM = {
@@ -70,16 +70,13 @@ def check_causal_weights(answer):
     """Accept the (3, 3) causal attention weights of the chapter's worked example."""
     candidates = causal_weights_candidates()
     expected = candidates["right"]
-    if answer is None:
-        return verdict(False, hint="set `weights` to a 3 x 3 array, one row per query.")
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return verdict(False, hint="`weights` should be a 3 x 3 array (or nested list) of "
-                                   "numbers.")
-    if got.shape != expected.shape:
-        return verdict(False, hint=f"expected shape {expected.shape} (queries x keys), got "
-                                   f"{got.shape}.")
+    got, hint = as_answer_array(
+        answer, expected.shape,
+        missing="set `weights` to a 3 x 3 array, one row per query.",
+        not_numbers="`weights` should be a 3 x 3 array (or nested list) of numbers.",
+        wrong_shape=f"expected shape {expected.shape} (queries x keys), got {{shape}}.")
+    if hint is not None:
+        return verdict(False, hint=hint)
     if not np.all(np.isfinite(got)):
         return verdict(False, hint="weights are finite numbers in [0, 1]; -inf belongs in the "
                                    "scores, before the softmax.")

@@ -8,7 +8,7 @@ import numpy as np
 
 import pycore as pc
 
-from . import register, verdict
+from . import as_answer_array, register, verdict
 
 _rng = np.random.default_rng(5)
 # Small integers so the reader can read them; d_k = 16 makes sqrt(d_k) = 4.
@@ -26,15 +26,13 @@ def check_scaled_weights(answer):
     q, K = SCALED_WEIGHTS_PROBLEM["q"], SCALED_WEIGHTS_PROBLEM["K"]
     d_k = q.shape[-1]
     dots = K @ q  # (T,)
-    if answer is None:
-        return verdict(False, hint="set `answer` to an array of 4 weights, one per key.")
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return verdict(False, hint="`answer` should be a list or array of 4 numbers.")
-    if got.shape != dots.shape:
-        return verdict(False, hint=f"expected {dots.shape[0]} weights (one per key), got shape "
-                               f"{got.shape}.")
+    got, hint = as_answer_array(
+        answer, dots.shape,
+        missing="set `answer` to an array of 4 weights, one per key.",
+        not_numbers="`answer` should be a list or array of 4 numbers.",
+        wrong_shape=f"expected {dots.shape[0]} weights (one per key), got shape {{shape}}.")
+    if hint is not None:
+        return verdict(False, hint=hint)
 
     def close(expected):
         return bool(np.allclose(got, expected, rtol=0.0, atol=ATOL))

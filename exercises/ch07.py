@@ -10,7 +10,7 @@ import numpy as np
 
 import pycore as pc
 
-from . import register, verdict
+from . import as_answer_array, register, verdict
 
 #: One token with d = 8 features; gamma = 1 and beta = 0, eps = 1e-5 (negligible here).
 LAYER_NORM_PROBLEM = {"x": [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0], "eps": 1e-5}
@@ -22,15 +22,13 @@ def check_layer_norm(answer):
     """Accept LayerNorm(x) for ``LAYER_NORM_PROBLEM`` (gamma = 1, beta = 0) within 1e-3."""
     x = np.asarray(LAYER_NORM_PROBLEM["x"])  # (d,)
     eps = LAYER_NORM_PROBLEM["eps"]
-    if answer is None:
-        return verdict(False, hint="set `answer` to a list of 8 numbers, one per feature.")
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return verdict(False, hint="`answer` should be a list or array of 8 numbers.")
-    if got.shape != x.shape:
-        return verdict(False, hint=f"expected {x.shape[0]} numbers (one per feature), got shape "
-                                   f"{got.shape}.")
+    got, hint = as_answer_array(
+        answer, x.shape,
+        missing="set `answer` to a list of 8 numbers, one per feature.",
+        not_numbers="`answer` should be a list or array of 8 numbers.",
+        wrong_shape=f"expected {x.shape[0]} numbers (one per feature), got shape {{shape}}.")
+    if hint is not None:
+        return verdict(False, hint=hint)
 
     def close(expected):
         return bool(np.allclose(got, expected, rtol=0, atol=1e-3))

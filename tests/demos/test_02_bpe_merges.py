@@ -1,26 +1,7 @@
 """demos/02/bpe_merges.py: the merges match a from-scratch BPE; by-hand tokens match encode."""
 import re
 from collections import Counter
-from pathlib import Path
 
-from demos.params import parse_params
-from demos.runner import run_demo
-
-
-def _run(**values):
-    """Run the demo with some control literals replaced, as the page's controls do."""
-    source = DEMO.read_text(encoding="utf-8")
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    outcome = run_demo("\n".join(lines), filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    return outcome["result"]
-
-DEMO = Path(__file__).resolve().parents[2] / "demos" / "02" / "bpe_merges.py"
 CORPUS = ("low low low low low lower lower "
           "newest newest newest newest newest newest widest widest widest")
 
@@ -58,9 +39,9 @@ def _reference_merges(text, n_merges, min_count=2):
     return merges
 
 
-def test_merges_match_reference_and_tokens_match_encode():
+def test_merges_match_reference_and_tokens_match_encode(run_with):
     for n_merges in (10, 3, 30):
-        result = _run(n_merges=n_merges)
+        result = run_with("02/bpe_merges", n_merges=n_merges)
         expected = _reference_merges(CORPUS, n_merges)
         assert result["merges"] == expected, f"n_merges={n_merges}"
         assert result["n_learned"] == len(expected) <= n_merges
@@ -69,7 +50,7 @@ def test_merges_match_reference_and_tokens_match_encode():
         assert len(result["encoded"]) < result["n_bytes"]
 
 
-def test_unseen_word_round_trips():
-    result = _run(word=" lowerest zebra")
+def test_unseen_word_round_trips(run_with):
+    result = run_with("02/bpe_merges", word=" lowerest zebra")
     assert result["by_hand"] == result["encoded"]
     assert result["round_trip"] is True

@@ -4,22 +4,6 @@ from pathlib import Path
 import numpy as np
 
 import pycore as pc
-from demos.params import parse_params
-from demos.runner import run_demo
-
-
-def _run(**values):
-    """Run the demo with some control literals replaced, as the page's controls do."""
-    source = DEMO.read_text(encoding="utf-8")
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    outcome = run_demo("\n".join(lines), filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    return outcome["result"]
 
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "02" / "vocab_tradeoff.py"
 
@@ -33,9 +17,9 @@ def _texts():
     return namespace["train_text"], namespace["held_out_text"]
 
 
-def test_curve_against_separately_trained_tokenizers():
+def test_curve_against_separately_trained_tokenizers(run_with):
     train_text, held_out_text = _texts()
-    result = _run(max_vocab=330)
+    result = run_with("02/vocab_tradeoff", max_vocab=330)
     assert result["vocab_size"] == 330
     for key, text in (("train_per_char", train_text), ("held_per_char", held_out_text)):
         curve = np.array(result[key])
@@ -47,7 +31,7 @@ def test_curve_against_separately_trained_tokenizers():
             assert curve[V - 256] == len(tok.encode(text)) / len(text), f"{key}, V={V}"
 
 
-def test_default_generalises_worse_than_training_text():
-    result = _run()
+def test_default_generalises_worse_than_training_text(run_with):
+    result = run_with("02/vocab_tradeoff")
     assert result["held_final"] > result["train_final"]
     assert result["embedding_params"] == result["vocab_size"] * 64

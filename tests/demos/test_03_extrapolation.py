@@ -1,27 +1,6 @@
 """demos/03/extrapolation.py: what each position scheme gives beyond the training length."""
-from pathlib import Path
-
 import numpy as np
 from numpy.testing import assert_allclose
-
-from demos.params import parse_params
-from demos.runner import run_demo
-
-
-def _run(**values):
-    """Run the demo with some control literals replaced, as the page's controls do."""
-    source = DEMO.read_text(encoding="utf-8")
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    outcome = run_demo("\n".join(lines), filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    return outcome["result"]
-
-DEMO = Path(__file__).resolve().parents[2] / "demos" / "03" / "extrapolation.py"
 
 
 def _alibi_mass_beyond(L, n_heads=8):
@@ -31,9 +10,9 @@ def _alibi_mass_beyond(L, n_heads=8):
     return (r ** L - r ** (4 * L)) / (1 - r ** (4 * L))
 
 
-def test_each_scheme_beyond_training_length():
+def test_each_scheme_beyond_training_length(run_with):
     for L in (32, 16):
-        result = _run(T_train=L)
+        result = run_with("03/extrapolation", T_train=L)
         assert result["learned"].startswith("IndexError"), "no row beyond max_len"
         assert result["novelty_inside_max"] < 1e-12, "positions inside L were seen in training"
         assert result["novelty_2x"] > 0.5 and result["novelty_4x"] > 0.5

@@ -1,30 +1,9 @@
 """demos/03/permutation.py: attention without positions is permutation-equivariant."""
-from pathlib import Path
-
 import numpy as np
 
-from demos.params import parse_params
-from demos.runner import run_demo
 
-
-def _run(**values):
-    """Run the demo with some control literals replaced, as the page's controls do."""
-    source = DEMO.read_text(encoding="utf-8")
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    outcome = run_demo("\n".join(lines), filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    return outcome["result"]
-
-DEMO = Path(__file__).resolve().parents[2] / "demos" / "03" / "permutation.py"
-
-
-def test_equivariance_holds_without_positions_and_breaks_with_them():
-    result = _run()
+def test_equivariance_holds_without_positions_and_breaks_with_them(run_with):
+    result = run_with("03/permutation")
     assert sorted(result["perm"]) == list(range(len(result["perm"])))
     assert result["perm"] != sorted(result["perm"]), "the permutation should move something"
     assert result["err_plain"] < 1e-12

@@ -1,41 +1,20 @@
 """demos/03/rope_relative.py: RoPE scores depend only on m - n; added encodings do not."""
-from pathlib import Path
-
 import numpy as np
 from numpy.testing import assert_allclose
 
-from demos.params import parse_params
-from demos.runner import run_demo
 
-
-def _run(**values):
-    """Run the demo with some control literals replaced, as the page's controls do."""
-    source = DEMO.read_text(encoding="utf-8")
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    outcome = run_demo("\n".join(lines), filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    return outcome["result"]
-
-DEMO = Path(__file__).resolve().parents[2] / "demos" / "03" / "rope_relative.py"
-
-
-def test_relative_only():
+def test_relative_only(run_with):
     for shift in (100, 0, 1000):
-        result = _run(shift=shift)
+        result = run_with("03/rope_relative", shift=shift)
         assert result["toeplitz_error"] < 1e-12
         assert result["shift_error"] < 1e-11, f"shift={shift}"
         assert result["norm_error"] < 1e-12
         assert result["additive_toeplitz_error"] > 0.1
 
 
-def test_scores_against_complex_rotation():
+def test_scores_against_complex_rotation(run_with):
     """Independent: a pair is a complex number; rotating by a multiplies by exp(i a)."""
-    result = _run()
+    result = run_with("03/rope_relative")
     rng = np.random.default_rng(7)  # the demo's seed and draws
     q, k = rng.standard_normal(16), rng.standard_normal(16)
     theta = 10000.0 ** (-np.arange(0, 16, 2) / 16)

@@ -3,22 +3,16 @@ from pathlib import Path
 
 import numpy as np
 
-from demos.params import parse_params
+from demos.params import with_values
 from demos.runner import run_demo
 
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "05" / "scaling_ablation.py"
 
 
 def _run(**values):
-    """Run the demo with some control literals replaced, as the page's controls do."""
-    source = DEMO.read_text(encoding="utf-8")
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    outcome = run_demo("\n".join(lines), filename=str(DEMO))
+    """The demo's result with some controls set; it must also draw its one figure."""
+    outcome = run_demo(with_values(DEMO.read_text(encoding="utf-8"), **values),
+                       filename=str(DEMO))
     assert outcome["error"] is None, outcome["error"]
     assert len(outcome["figures"]) == 1
     return outcome["result"]

@@ -3,20 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from demos.params import parse_params
+from demos.params import with_values
 from demos.runner import run_demo
 
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "06" / "attention_params.py"
-
-
-def _with(source, **values):
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def _expected(d_model, h, h_kv):
@@ -40,17 +30,15 @@ def test_default_is_four_d_squared_plus_biases(cpython_run):
 
 @pytest.mark.parametrize("d_model, h, h_kv", [(768, 12, 12), (768, 12, 4), (1024, 16, 1),
                                               (64, 1, 1), (256, 8, 2)])
-def test_any_configuration(d_model, h, h_kv):
-    source = _with(DEMO.read_text(encoding="utf-8"), d_model=d_model, h=h, h_kv=h_kv)
-    outcome = run_demo(source, filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
+def test_any_configuration(d_model, h, h_kv, run_with):
+    result = run_with("06/attention_params", d_model=d_model, h=h, h_kv=h_kv)
     weights, biases = _expected(d_model, h, h_kv)
-    assert outcome["result"]["weights"] == weights
-    assert outcome["result"]["biases"] == biases
-    assert outcome["result"]["d_head"] == d_model // h
+    assert result["weights"] == weights
+    assert result["biases"] == biases
+    assert result["d_head"] == d_model // h
 
 
 def test_impossible_configuration_says_why():
-    source = _with(DEMO.read_text(encoding="utf-8"), d_model=512, h=12)
+    source = with_values(DEMO.read_text(encoding="utf-8"), d_model=512, h=12)
     outcome = run_demo(source, filename=str(DEMO))
     assert outcome["error"] is not None and "not divisible" in outcome["error"]

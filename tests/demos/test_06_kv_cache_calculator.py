@@ -1,27 +1,10 @@
 """demos/06/kv_cache_calculator.py against the KV-cache formula written out here."""
-from pathlib import Path
-
 import pytest
-
-from demos.params import parse_params
-from demos.runner import run_demo
-
-DEMO = Path(__file__).resolve().parents[2] / "demos" / "06" / "kv_cache_calculator.py"
 
 
 def _kv_gb(n_layers, h_kv, d_head, T, bytes_per_value=2, batch=1):
     """2 (K and V) x layers x h_kv x d_head x T x bytes x batch, in 10^9 bytes."""
     return 2 * n_layers * h_kv * d_head * T * bytes_per_value * batch / 1e9
-
-
-def _with(source, **values):
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def test_llama3_70b_at_4096_tokens_fp16(cpython_run):
@@ -44,12 +27,10 @@ def test_llama3_70b_at_4096_tokens_fp16(cpython_run):
 
 
 @pytest.mark.parametrize("T, dtype, nbytes, batch", [(512, "fp32", 4, 3), (131072, "int8", 1, 1)])
-def test_controls_change_the_sizes_consistently(T, dtype, nbytes, batch):
-    source = _with(DEMO.read_text(encoding="utf-8"), T=T, dtype=dtype, batch=batch,
-                   model="Mistral7B")
-    outcome = run_demo(source, filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    chosen = outcome["result"]["chosen"]
+def test_controls_change_the_sizes_consistently(T, dtype, nbytes, batch, run_with):
+    result = run_with("06/kv_cache_calculator", T=T, dtype=dtype, batch=batch,
+                      model="Mistral7B")
+    chosen = result["chosen"]
     assert chosen["built_gb"] == pytest.approx(_kv_gb(32, 8, 128, T, nbytes, batch), rel=1e-12)
     assert chosen["mha_gb"] == pytest.approx(_kv_gb(32, 32, 128, T, nbytes, batch), rel=1e-12)
     assert chosen["saving"] == pytest.approx(4.0)

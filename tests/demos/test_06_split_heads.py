@@ -4,21 +4,10 @@ from pathlib import Path
 import numpy as np
 from numpy.testing import assert_allclose
 
-from demos.params import parse_params
+from demos.params import with_values
 from demos.runner import run_demo
 
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "06" / "split_heads.py"
-
-
-def _with(source, **values):
-    """The demo source with control literals replaced (as the page's controls do)."""
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def _reference_heads(x, W_q, W_k, W_v, W_o, h):
@@ -54,7 +43,7 @@ def test_default_run_matches_the_facts(cpython_run):
 
 def test_demo_output_equals_an_independent_multi_head_attention():
     # Re-run the demo's own computation in a namespace and compare with the equations.
-    source = _with(DEMO.read_text(encoding="utf-8"), d_model=64, h=4, T=16)
+    source = with_values(DEMO.read_text(encoding="utf-8"), d_model=64, h=4, T=16)
     namespace = {"__name__": "__main__"}
     exec(compile(source, str(DEMO), "exec"), namespace)
     expected = _reference_heads(namespace["x"], namespace["W_q"], namespace["W_k"],
@@ -65,6 +54,6 @@ def test_demo_output_equals_an_independent_multi_head_attention():
 
 
 def test_indivisible_configuration_explains_itself():
-    outcome = run_demo(_with(DEMO.read_text(encoding="utf-8"), d_model=64, h=12),
+    outcome = run_demo(with_values(DEMO.read_text(encoding="utf-8"), d_model=64, h=12),
                        filename=str(DEMO))
     assert outcome["error"] is not None and "not divisible" in outcome["error"]

@@ -4,19 +4,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from demos.params import parse_params
+from demos.params import with_values
 
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "06" / "toy_heads.py"
-
-
-def _with(source, **values):
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def _scores_by_loop(weights, offset):
@@ -41,7 +31,7 @@ def test_default_run_learns_a_previous_token_head(cpython_run):
 
 @pytest.mark.parametrize("offset", [2, 3])
 def test_scores_match_a_loop_over_the_weights(offset):
-    source = _with(DEMO.read_text(encoding="utf-8"), offset=offset, steps=20)
+    source = with_values(DEMO.read_text(encoding="utf-8"), offset=offset, steps=20)
     namespace = {"__name__": "__main__"}
     exec(compile(source, str(DEMO), "exec"), namespace)
     namespace["plt"].close("all")  # the runner would collect them; here nobody does

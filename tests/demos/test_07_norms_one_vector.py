@@ -1,24 +1,7 @@
 """demos/07/norms_one_vector.py against LayerNorm / RMSNorm written from their formulas."""
-from pathlib import Path
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-
-from demos.params import parse_params
-from demos.runner import run_demo
-
-DEMO = Path(__file__).resolve().parents[2] / "demos" / "07" / "norms_one_vector.py"
-
-
-def _with(source, **values):
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def _check(result):
@@ -49,8 +32,7 @@ def test_default_run(cpython_run):
     {"spike": -20.0, "gamma": 2.5, "beta": -1.0, "eps": 1e-08},
     {"spike": 0.0, "gamma": 0.0, "beta": 1.5, "eps": 1.0},
 ])
-def test_controls(values):
-    outcome = run_demo(_with(DEMO.read_text(encoding="utf-8"), **values), filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    assert outcome["result"]["x"][3] == values["spike"]
-    _check(outcome["result"])
+def test_controls(values, run_with):
+    result = run_with("07/norms_one_vector", **values)
+    assert result["x"][3] == values["spike"]
+    _check(result)

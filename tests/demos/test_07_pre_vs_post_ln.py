@@ -6,20 +6,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from demos.params import parse_params
-from demos.runner import run_demo
+from demos.params import with_values
 
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "07" / "pre_vs_post_ln.py"
-
-
-def _with(source, **values):
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def test_default_run(cpython_run):
@@ -46,7 +35,7 @@ def test_default_run(cpython_run):
 
 
 def test_residual_norms_match_the_diagnostics():
-    source = _with(DEMO.read_text(encoding="utf-8"), n_layers=3, norm="rms")
+    source = with_values(DEMO.read_text(encoding="utf-8"), n_layers=3, norm="rms")
     namespace = {"__name__": "__main__"}
     exec(compile(source, str(DEMO), "exec"), namespace)
     namespace["plt"].close("all")
@@ -57,8 +46,5 @@ def test_residual_norms_match_the_diagnostics():
                     err_msg="pre-LN residual norms")
 
 
-def test_gpt2_init_option_runs():
-    outcome = run_demo(_with(DEMO.read_text(encoding="utf-8"), init="gpt2", n_layers=4),
-                       filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    assert outcome["result"]["init"] == "gpt2"
+def test_gpt2_init_option_runs(run_with):
+    assert run_with("07/pre_vs_post_ln", init="gpt2", n_layers=4)["init"] == "gpt2"

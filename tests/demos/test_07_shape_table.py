@@ -3,20 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from demos.params import parse_params
+from demos.params import with_values
 from demos.runner import run_demo
 
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "07" / "shape_table.py"
-
-
-def _with(source, **values):
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def _expected(B, T, d_model, h, h_kv):
@@ -52,12 +42,10 @@ def test_default_run(cpython_run):
 @pytest.mark.parametrize("B, T, d_model, h, h_kv", [
     (1, 1, 16, 1, 1), (3, 7, 32, 4, 4), (2, 5, 256, 16, 1), (4, 9, 128, 8, 2),
 ])
-def test_controls(B, T, d_model, h, h_kv):
-    source = _with(DEMO.read_text(encoding="utf-8"), B=B, T=T, d_model=d_model, h=h, h_kv=h_kv)
-    outcome = run_demo(source, filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    assert outcome["result"]["shapes"] == _expected(B, T, d_model, h, h_kv)
-    assert outcome["result"]["max_abs_diff_vs_pycore"] <= 1e-10
+def test_controls(B, T, d_model, h, h_kv, run_with):
+    result = run_with("07/shape_table", B=B, T=T, d_model=d_model, h=h, h_kv=h_kv)
+    assert result["shapes"] == _expected(B, T, d_model, h, h_kv)
+    assert result["max_abs_diff_vs_pycore"] <= 1e-10
 
 
 @pytest.mark.parametrize("values, message", [
@@ -65,7 +53,7 @@ def test_controls(B, T, d_model, h, h_kv):
     ({"d_model": 32, "h": 4, "h_kv": 8}, "multiple of h_kv"),
 ])
 def test_bad_configurations_explain_themselves(values, message):
-    outcome = run_demo(_with(DEMO.read_text(encoding="utf-8"), **values), filename=str(DEMO))
+    outcome = run_demo(with_values(DEMO.read_text(encoding="utf-8"), **values), filename=str(DEMO))
     if message is None:
         assert outcome["error"] is None, outcome["error"]
     else:

@@ -6,19 +6,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from demos.params import parse_params
+from demos.params import with_values
 
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "08" / "block_trace.py"
-
-
-def _with(source, **values):
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def _layer_norm(x, gamma, beta, eps=1e-5):
@@ -74,7 +64,7 @@ def test_default_run(cpython_run):
 @pytest.mark.parametrize("activation, T, d_model, h", [("gelu", 6, 32, 4), ("relu", 3, 16, 2),
                                                        ("swiglu", 9, 64, 8)])
 def test_traced_block_equals_numpy_block(activation, T, d_model, h):
-    source = _with(DEMO.read_text(encoding="utf-8"), activation=activation, T=T,
+    source = with_values(DEMO.read_text(encoding="utf-8"), activation=activation, T=T,
                    d_model=d_model, h=h)
     namespace = {"__name__": "__main__"}
     exec(compile(source, str(DEMO), "exec"), namespace)

@@ -1,24 +1,8 @@
 """demos/08/param_counter.py: parameter counts against init_params and formulas written here."""
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import pycore as pc
-from demos.params import parse_params
-from demos.runner import run_demo
-
-DEMO = Path(__file__).resolve().parents[2] / "demos" / "08" / "param_counter.py"
-
-
-def _with(source, **values):
-    lines = source.splitlines()
-    for control in parse_params(source):
-        if control["name"] in values:
-            name, rest = lines[control["line"]].split("=", 1)
-            comment = rest[rest.index("#"):]
-            lines[control["line"]] = f"{name}= {values[control['name']]!r}  {comment}"
-    return "\n".join(lines)
 
 
 def test_default_is_gpt2_small(cpython_run):
@@ -47,11 +31,8 @@ def test_default_is_gpt2_small(cpython_run):
     {"d_model": 128, "n_layers": 1, "activation": "swiglu", "swiglu_two_thirds": False,
      "vocab_size": 256},
 ])
-def test_counts_equal_the_arrays_init_params_allocates(values):
-    source = _with(DEMO.read_text(encoding="utf-8"), **values)
-    outcome = run_demo(source, filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    r = outcome["result"]
+def test_counts_equal_the_arrays_init_params_allocates(values, run_with):
+    r = run_with("08/param_counter", **values)
     config = pc.TransformerConfig(
         vocab_size=values["vocab_size"], d_model=values["d_model"],
         n_heads=values["d_model"] // 64, n_layers=values["n_layers"], d_ff=r["d_ff"],

@@ -15,6 +15,9 @@ def numerical_gradient(loss, x, h=1e-6):
     """Central-difference gradient of the scalar function ``loss`` at ``x`` (float64 array).
 
     ``x`` is perturbed in place one entry at a time and restored.
+
+    Deliberately not ``pycore.numerical_gradient``: this is the reference the tests check
+    pycore's gradients (and that helper) against, so it must not share code with them.
     """
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
