@@ -85,9 +85,19 @@ def build_jupyterlite(notebook_dir, out_dir):
             raise PluginError("JupyterLite is not installed: run `bash scripts/setup.sh` "
                               "(or set extra.notebooks.jupyterlite: false)")
         with tempfile.TemporaryDirectory() as scratch:
+            # Built from a copy, so setuptools' build/ folder never lands in the source tree
+            # (two builds at once would otherwise collide there).
+            source = Path(scratch) / "source"
+            for pattern in WHEEL_GLOBS + ("README.md",):
+                for path in ROOT.glob(pattern):
+                    if path.is_file() and "__pycache__" not in path.parts:
+                        target = source / path.relative_to(ROOT)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copy2(path, target)
             wheels = Path(scratch) / "wheels"
             _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                  "--no-build-isolation", "-w", str(wheels), str(ROOT)], "building the wheel")
+                  "--no-build-isolation", "-w", str(wheels), str(source)], "building the wheel",
+                 cwd=str(source))
             staging = Path(scratch) / "lite"
             _run([str(jupyter), "lite", "build", "--contents", str(notebook_dir),
                   "--piplite-wheels", str(next(wheels.glob("*.whl"))),
