@@ -1,0 +1,38 @@
+"""demos/13/speculative.py: acceptance statistics are consistent; one step reproduces p exactly."""
+import numpy as np
+import pytest
+
+
+def _check(result, n_draft):
+    assert result["n_new"] == 40
+    # Each target call yields the accepted drafts plus one token of its own.
+    np.testing.assert_allclose(result["tokens_per_target_call"], 40 / result["target_calls"],
+                               rtol=1e-12, err_msg="tokens_per_target_call")
+    assert 1.0 <= result["tokens_per_target_call"] <= n_draft + 1
+    assert 0.0 <= result["acceptance_rate"] <= 1.0
+    assert 0.0 < result["expected_acceptance"] <= 1.0
+    assert result["max_distribution_error"] < 1e-12
+
+
+def test_default_run(cpython_run):
+    outcome = cpython_run("13/speculative")
+    assert outcome["error"] is None, outcome["error"]
+    _check(outcome["result"], outcome["result"]["n_draft"])
+    assert len(outcome["figures"]) == 1
+
+
+@pytest.mark.parametrize("n_draft, temperature", [(1, 1.0), (6, 0.7)])
+def test_other_settings(run_with, n_draft, temperature):
+    _check(run_with("13/speculative", n_draft=n_draft, temperature=temperature), n_draft)
+
+
+def test_one_step_output_distribution_is_the_target_independently():
+    """The identity the demo checks numerically, on random p and q, written out here."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        p = rng.dirichlet(np.ones(7))
+        q = rng.dirichlet(np.ones(7))
+        kept = np.minimum(p, q)  # q(x) min(1, p(x)/q(x))
+        residual = np.maximum(p - q, 0)
+        out = kept + (1 - kept.sum()) * residual / residual.sum()
+        np.testing.assert_allclose(out, p, atol=1e-12, err_msg="one-step distribution")
