@@ -90,6 +90,7 @@ from .diagnostics import (  # noqa: F401
     residual_norms,
 )
 from .generation import generate  # noqa: F401
+from .pretrained import load_pretrained  # noqa: F401  (the shipped trained models)
 from .quantization import (  # noqa: F401
     dequantize,
     int8_matmul,
