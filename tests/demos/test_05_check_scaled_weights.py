@@ -1,29 +1,17 @@
 """demos/05/check_scaled_weights.py: the starter is marked wrong, the fixed line right."""
-from pathlib import Path
+from demo_helpers import run_exercise
 
-from demos.runner import run_demo
-
-DEMO = Path(__file__).resolve().parents[2] / "demos" / "05" / "check_scaled_weights.py"
+DEMO = "05/check_scaled_weights"
 STARTER = "answer = pc.softmax(scores)  # TODO: this forgets something; fix it"
 
 
-def _run(source):
-    outcome = run_demo(source, filename=str(DEMO))
-    assert outcome["error"] is None, outcome["error"]
-    return outcome
-
-
 def test_starter_is_not_yet_correct():
-    source = DEMO.read_text(encoding="utf-8")
-    assert STARTER in source
-    outcome = _run(source)
+    outcome = run_exercise(DEMO, (STARTER, STARTER))
     assert outcome["result"]["correct"] is False
     assert "Not yet" in outcome["stdout"]
 
 
 def test_fixed_answer_is_correct():
-    source = DEMO.read_text(encoding="utf-8").replace(
-        STARTER, "answer = pc.softmax(scores / np.sqrt(K.shape[1]))")
-    outcome = _run(source)
+    outcome = run_exercise(DEMO, (STARTER, "answer = pc.softmax(scores / np.sqrt(K.shape[1]))"))
     assert outcome["result"]["correct"] is True
     assert "Correct" in outcome["stdout"]
