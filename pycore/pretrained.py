@@ -20,6 +20,8 @@ import io
 import json
 import pkgutil
 
+import numpy as np
+
 from .decoder import DecoderLM
 from .serialization import load
 from .tokenizers import CharTokenizer
@@ -49,24 +51,42 @@ def _tokenizer(filename: str) -> CharTokenizer:
     return CharTokenizer("".join(spec["chars"]), byte_fallback=bool(spec["byte_fallback"]))
 
 
-def load_pretrained(name: str):
+def _as_dtype(params, dtype):
+    """The nested params dict with every array cast to ``dtype``."""
+    if isinstance(params, dict):
+        return {key: _as_dtype(value, dtype) for key, value in params.items()}
+    if isinstance(params, list):
+        return [_as_dtype(value, dtype) for value in params]
+    return np.asarray(params, dtype=dtype)
+
+
+def load_pretrained(name: str, dtype="float64"):
     """A shipped model and its tokenizer.
 
     Parameters
     ----------
     name : {"lm_tiny", "lm_draft"}
+    dtype : {"float64", "float32"}
+        The weights are stored in float32 (half the download). By default they are widened
+        to float64, pycore's default precision: float32 sums are rounded differently by
+        different NumPy builds (the browser's 1.17 against 2.x here, about 1e-7 apart),
+        while float64 results agree to ~1e-15, so the page and the tests compute the same
+        numbers. Pass "float32" to run at the stored precision.
 
     Returns
     -------
     model : DecoderLM
-        Parameters as stored (float32).
+        Parameters in ``dtype``.
     tokenizer : CharTokenizer
         ``tokenizer.vocab_size == model.config.vocab_size``.
     """
     if name not in PRETRAINED:
         raise ValueError(f"unknown pretrained model {name!r}; choose one of {sorted(PRETRAINED)}")
+    if dtype not in ("float64", "float32"):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
     weights, tok_file = PRETRAINED[name]
     params, config = load(io.BytesIO(_read(weights)))
+    params = _as_dtype(params, dtype)
     tokenizer = _tokenizer(tok_file)
     if tokenizer.vocab_size != config.vocab_size:
         raise ValueError(f"{tok_file} has {tokenizer.vocab_size} tokens but {weights} expects "
