@@ -110,6 +110,7 @@ from .sampling import (  # noqa: F401
     top_k_filter,
     top_p_filter,
 )
+from .seq2seq_backprop import seq2seq_loss_and_grads  # noqa: F401
 from .speculative import (  # noqa: F401
     acceptance_probability,
     residual_distribution,
