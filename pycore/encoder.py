@@ -10,8 +10,8 @@ from the target and whose keys and values come from the memory (section 3.2.3). 
 decoding token by token, the memory's keys and values are projected once, on the first step,
 and reused from the cache afterwards; the self-attention cache grows as in ``DecoderLM``.
 
-These models run forward only (training in pycore is for ``DecoderLM``); every piece they use
-has its backward pass in its own module.
+The encoder-decoder's loss and hand-written gradients are in ``seq2seq_backprop.py``
+(``seq2seq_loss_and_grads``); every piece it uses has its backward pass in its own module.
 """
 
 from __future__ import annotations
