@@ -77,7 +77,7 @@ def parse_params(source):
     return controls
 
 
-def with_values(source, **values):
+def with_values(source, /, **values):
     """``source`` with the literals of the named controls replaced, as the page's controls do.
 
     ``with_values(source, d_k=128)`` rewrites the line ``d_k = 64  # @param {...}`` to

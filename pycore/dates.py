@@ -32,6 +32,7 @@ import pkgutil
 import numpy as np
 
 from .encoder import Seq2Seq
+from .pretrained import _as_dtype
 from .serialization import load
 from .tokenizers import CharTokenizer
 
@@ -148,19 +149,25 @@ def _read(filename: str) -> bytes:
     return data
 
 
-def load_pretrained_seq2seq(name: str = "dates_seq2seq"):
+def load_pretrained_seq2seq(name: str = "dates_seq2seq", dtype="float64"):
     """The shipped encoder-decoder and its tokenizer.
+
+    ``dtype``: the weights are stored in float32 and widened to float64 by default, for the
+    reason given in :func:`pycore.pretrained.load_pretrained` (page and CPython agree).
 
     Returns
     -------
-    model : Seq2Seq (parameters as stored, float32)
+    model : Seq2Seq (parameters in ``dtype``)
     tokenizer : CharTokenizer, ``tokenizer.vocab_size == model.config.vocab_size``
     """
+    if dtype not in ("float64", "float32"):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
     if name not in PRETRAINED_SEQ2SEQ:
         raise ValueError(f"unknown pretrained seq2seq model {name!r}; choose one of "
                          f"{sorted(PRETRAINED_SEQ2SEQ)}")
     weights, tok_file = PRETRAINED_SEQ2SEQ[name]
     params, config = load(io.BytesIO(_read(weights)))
+    params = _as_dtype(params, dtype)
     spec = json.loads(_read(tok_file).decode("utf-8"))
     tokenizer = CharTokenizer("".join(spec["chars"]), byte_fallback=bool(spec["byte_fallback"]))
     if tokenizer.vocab_size != config.vocab_size:

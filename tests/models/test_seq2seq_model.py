@@ -21,7 +21,7 @@ HELDOUT_SEED = 2024  # differs from the training seed (0)
 
 @pytest.fixture(scope="module")
 def shipped():
-    return load_pretrained_seq2seq("dates_seq2seq")
+    return load_pretrained_seq2seq("dates_seq2seq", dtype="float32")  # as stored
 
 
 def test_weights_match_config(shipped):
@@ -71,3 +71,8 @@ def test_size_and_loads_from_a_zip_like_the_browser(tmp_path):
                          env={"PYTHONPATH": str(archive), "PATH": os.environ.get("PATH", "")},
                          stdout=subprocess.PIPE, text=True).stdout.split()
     assert out == ["1999-02-03"]
+
+
+def test_default_load_widens_to_float64():
+    model, _ = load_pretrained_seq2seq()
+    assert model.params["encoder"]["tokens"].dtype == np.float64
