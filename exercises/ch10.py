@@ -15,18 +15,7 @@ SOURCE = "November 24, 2026"
 def count_calls(source=SOURCE):
     """(encoder calls, decoder calls, output) of greedy decoding ``source``."""
     model, tokenizer = dates.load_pretrained_seq2seq()
-    calls = {"encode": 0, "decode": 0}
-    encode, decode = model.encode, model.decode
-
-    def counted_encode(*args, **kwargs):
-        calls["encode"] += 1
-        return encode(*args, **kwargs)
-
-    def counted_decode(*args, **kwargs):
-        calls["decode"] += 1
-        return decode(*args, **kwargs)
-
-    model.encode, model.decode = counted_encode, counted_decode
+    calls = dates.count_calls(model)
     output = dates.translate(model, tokenizer, [source])[0]
     return calls["encode"], calls["decode"], output
 

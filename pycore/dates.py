@@ -141,6 +141,25 @@ def translate(model: Seq2Seq, tokenizer: CharTokenizer, texts, max_new_tokens: i
     return (texts_out, attention) if return_cross_attention else texts_out
 
 
+def count_calls(model: Seq2Seq) -> dict:
+    """Count ``model.encode`` and ``model.decode`` calls from now on.
+
+    Wraps the two methods on this instance (the model computes exactly as before) and returns
+    the live counts ``{"encode": int, "decode": int}``, so a reader can see that the encoder
+    runs once per source and the decoder once per generated token.
+    """
+    calls = {"encode": 0, "decode": 0}
+    for name in calls:
+        method = getattr(model, name)
+
+        def counted(*args, _method=method, _name=name, **kwargs):
+            calls[_name] += 1
+            return _method(*args, **kwargs)
+
+        setattr(model, name, counted)
+    return calls
+
+
 def _read(filename: str) -> bytes:
     data = pkgutil.get_data("pycore", "data/" + filename)
     if data is None:

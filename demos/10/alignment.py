@@ -11,21 +11,7 @@ source = "24 Nov 2026"  # @param {type: "select", options: ["24 Nov 2026", "Nove
 layer = 1  # @param {type: "select", options: [0, 1]}
 
 model, tokenizer = dates.load_pretrained_seq2seq()
-calls = {"encode": 0, "decode": 0}
-encode, decode = model.encode, model.decode
-
-
-def counted_encode(*args, **kwargs):
-    calls["encode"] += 1
-    return encode(*args, **kwargs)
-
-
-def counted_decode(*args, **kwargs):
-    calls["decode"] += 1
-    return decode(*args, **kwargs)
-
-
-model.encode, model.decode = counted_encode, counted_decode  # count, then call through
+calls = dates.count_calls(model)  # wraps model.encode / model.decode with counters
 outputs, steps = dates.translate(model, tokenizer, [source], return_cross_attention=True)
 output = outputs[0]
 # One row per decoder step: that step's query over the S source positions, head-averaged.

@@ -72,3 +72,15 @@ def test_translate_shapes_with_an_untrained_model():
 def test_unknown_pretrained_name():
     with pytest.raises(ValueError, match="unknown pretrained seq2seq model"):
         load_pretrained_seq2seq("nope")
+
+
+def test_count_calls_counts_without_changing_the_output():
+    from pycore.dates import count_calls, load_pretrained_seq2seq, translate
+
+    model, tokenizer = load_pretrained_seq2seq()
+    plain = translate(model, tokenizer, ["3 Feb 1999"])
+    calls = count_calls(model)
+    assert calls == {"encode": 0, "decode": 0}
+    assert translate(model, tokenizer, ["3 Feb 1999"]) == plain
+    assert calls["encode"] == 1
+    assert calls["decode"] == len(plain[0]) + 1  # one step per character, then end-of-sequence
