@@ -8,6 +8,8 @@ The file stays valid Python; the page turns each line into a slider, select or c
 Runs on Python 3.8 (it is shipped into the browser too).
 """
 import ast
+import json
+import math
 import re
 
 _PARAM_LINE = re.compile(
@@ -15,6 +17,14 @@ _PARAM_LINE = re.compile(
 )
 _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:")
 CONTROL_TYPES = ("slider", "select", "checkbox", "number", "text")
+# The fields each control type understands ("type" and the optional "label" for all).
+SPEC_KEYS = {
+    "slider": ("type", "label", "min", "max", "step"),
+    "select": ("type", "label", "options"),
+    "checkbox": ("type", "label"),
+    "number": ("type", "label", "min", "max", "step"),
+    "text": ("type", "label"),
+}
 
 
 def _parse_spec(spec, line_number):
@@ -30,14 +40,73 @@ def _parse_spec(spec, line_number):
     return parsed
 
 
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_spec(name, control_type, spec, value, line_number):
+    """Raise ValueError unless ``spec`` and the literal ``value`` make a working control.
+
+    Checked at build time so that a bad line stops the build instead of breaking the page:
+    known keys only; a slider's ``min < max``, ``step > 0`` and value in range; a select's
+    ``options`` a non-empty list of distinct literals holding the value; a checkbox's value a
+    bool; a number's value a finite number (within ``min``/``max`` if given); a text's a str.
+    """
+    where = f"line {line_number + 1}: @param {name!r}"
+    unknown = sorted(set(spec) - set(SPEC_KEYS[control_type]))
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown field(s) {unknown} for a {control_type}; "
+            f"allowed: {list(SPEC_KEYS[control_type])}"
+        )
+    if "label" in spec and not (isinstance(spec["label"], str) and spec["label"].strip()):
+        raise ValueError(f"{where}: label must be a non-empty string, got {spec['label']!r}")
+    for key in ("min", "max", "step"):
+        if key in spec and not _is_number(spec[key]):
+            raise ValueError(f"{where}: {key} must be a finite number, got {spec[key]!r}")
+    if control_type == "slider":
+        if "min" not in spec or "max" not in spec:
+            raise ValueError(f"{where}: a slider needs min and max")
+        if not spec["min"] < spec["max"]:
+            raise ValueError(f"{where}: min ({spec['min']!r}) must be below max ({spec['max']!r})")
+        if "step" in spec and not spec["step"] > 0:
+            raise ValueError(f"{where}: step must be positive, got {spec['step']!r}")
+    if control_type in ("slider", "number"):
+        if not _is_number(value):
+            raise ValueError(f"{where}: the value must be a finite number, got {value!r}")
+        if ("min" in spec and value < spec["min"]) or ("max" in spec and value > spec["max"]):
+            raise ValueError(
+                f"{where}: the value {value!r} is outside [{spec.get('min')!r}, {spec.get('max')!r}]"
+            )
+    elif control_type == "select":
+        options = spec.get("options")
+        if not isinstance(options, list) or not options:
+            raise ValueError(f"{where}: a select needs options, a non-empty list; got {options!r}")
+        for option in options:
+            if not isinstance(option, (str, int, float, bool)) or (
+                isinstance(option, float) and not math.isfinite(option)
+            ):
+                raise ValueError(f"{where}: option {option!r} is not a string, number or bool")
+        if len({json.dumps(option) for option in options}) != len(options):
+            raise ValueError(f"{where}: options {options!r} repeat a value")
+        if not any(type(option) is type(value) and option == value for option in options):
+            raise ValueError(f"{where}: the value {value!r} is not among the options {options!r}")
+    elif control_type == "checkbox" and not isinstance(value, bool):
+        raise ValueError(f"{where}: a checkbox's value must be True or False, got {value!r}")
+    elif control_type == "text" and not isinstance(value, str):
+        raise ValueError(f"{where}: a text field's value must be a string, got {value!r}")
+
+
 def parse_params(source):
     """Return one dict per ``# @param`` line of ``source``.
 
     Each dict has ``name``, ``line`` (0-based), ``type``, ``value`` (the literal in the
     file) and, where they apply, ``min``, ``max``, ``step``, ``options``.
-    Raises ValueError naming the line for a spec it does not understand.
+    Raises ValueError naming the line and the field for a spec it does not understand or
+    that the page could not turn into a working control (see :func:`_check_spec`).
     """
     controls = []
+    seen = {}  # name -> line number
     for line_number, line in enumerate(source.splitlines()):
         if "@param" not in line:
             continue
@@ -60,10 +129,13 @@ def parse_params(source):
                 f"line {line_number + 1}: unknown control type {control_type!r}; "
                 f"expected one of {CONTROL_TYPES}"
             )
-        if control_type == "slider" and not all(key in spec for key in ("min", "max")):
-            raise ValueError(f"line {line_number + 1}: a slider needs min and max")
-        if control_type == "select" and not spec.get("options"):
-            raise ValueError(f"line {line_number + 1}: a select needs options")
+        _check_spec(match.group("name"), control_type, spec, value, line_number)
+        if match.group("name") in seen:
+            raise ValueError(
+                f"line {line_number + 1}: a second @param named {match.group('name')!r} "
+                f"(the first is on line {seen[match.group('name')] + 1}); names must be unique"
+            )
+        seen[match.group("name")] = line_number
         control = {
             "name": match.group("name"),
             "line": line_number,

@@ -6,7 +6,8 @@
   the output CPython computed at build time (stdout as text, figures as images), marked as
   such.
 - ``{{ result("04/worked_example", "weights.0.1", ".3f") }}`` becomes the value at that dotted
-  path of the demo's build-time ``result``, formatted with the format spec (optional).
+  path of the demo's build-time ``result``, formatted with the format spec (optional) and
+  HTML-escaped (a result is text, never markup).
 
 An unknown demo, an unknown key, a bad format or a demo that fails at build time stops the
 build with a message naming the page, the demo and the problem. Macros inside fenced code
@@ -208,11 +209,13 @@ def format_result(demo_id, dotted_path, spec=""):
     demo = _checked(load_demos([demo_id])[demo_id])
     value = lookup(demo["outcome"]["result"], dotted_path, demo_id)
     try:
-        return format(value, spec or "")
+        text = format(value, spec or "")
     except (TypeError, ValueError) as error:
         raise PluginError(
             f"demo {demo_id!r}: cannot format {dotted_path!r} = {value!r} with {spec!r}: {error}"
         ) from None
+    # A result is data, never markup: "<img src=x onerror=...>" must show as those characters.
+    return html.escape(text, quote=True)
 
 
 def _png_size(data):

@@ -1,0 +1,67 @@
+"""Build-time robustness (issue 15): every value a macro inserts is HTML-escaped, and a bad
+``@param`` line stops the build instead of breaking the page."""
+from __future__ import annotations
+
+import markdown as python_markdown
+import pytest
+from hook_loader import load_hook
+from mkdocs.exceptions import PluginError
+
+demos_hook = load_hook("demos")
+
+PAYLOAD = "<img src=x onerror=alert(17)>"
+
+
+@pytest.fixture
+def demo_dir(tmp_path, monkeypatch):
+    """A private demos/ and cache folder for the hook; returns a writer of demo files."""
+    root = tmp_path / "demos"
+    monkeypatch.setattr(demos_hook, "DEMO_DIR", root)
+    monkeypatch.setattr(demos_hook, "CACHE_DIR", tmp_path / "cache")
+    demos_hook.on_pre_build(None)
+
+    def write(demo_id, source):
+        path = root / f"{demo_id}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+        return path
+
+    yield write
+    demos_hook.on_pre_build(None)
+
+
+def test_result_macro_escapes_markup(demo_dir):
+    demo_dir("97/hostile", f'result = {{"label": {PAYLOAD!r}, "quote": "a \\"b\\" & c", "n": 3}}\n')
+    page = (
+        'Label: {{ result("97/hostile", "label") }}; quote: {{ result("97/hostile", "quote") }}; '
+        'n = {{ result("97/hostile", "n", "d") }}.\n'
+    )
+    text, _ = demos_hook.render_markdown(page)
+    assert PAYLOAD not in text
+    assert "&lt;img src=x onerror=alert(17)&gt;" in text
+    assert "a &quot;b&quot; &amp; c" in text
+    assert "n = 3." in text  # numbers are unchanged by escaping
+    rendered = python_markdown.markdown(text)
+    assert "<img" not in rendered, rendered
+    assert "&lt;img src=x onerror=alert(17)&gt;" in rendered
+
+
+def test_whole_result_escaped_too(demo_dir):
+    demo_dir("97/whole", f"result = {PAYLOAD!r}\n")
+    text, _ = demos_hook.render_markdown('{{ result("97/whole", "") }}\n')
+    assert "<" not in text and ">" not in text
+
+
+@pytest.mark.parametrize("line, message", [
+    ('x = 1  # @param {type: "select", options: 5}', "non-empty list"),
+    ('x = 1  # @param {type: "select", options: []}', "non-empty list"),
+    ('x = 3  # @param {type: "select", options: [1, 2]}', "not among the options"),
+    ('x = 1  # @param {type: "slider", min: 4, max: 2}', "must be below max"),
+    ('x = 3  # @param {type: "slider", min: 0, max: 4, step: 0}', "step must be positive"),
+    ('x = 9  # @param {type: "slider", min: 0, max: 4}', "outside"),
+])
+def test_bad_param_stops_the_build(demo_dir, line, message):
+    demo_dir("97/bad", f"{line}\nresult = x\n")
+    with pytest.raises(PluginError, match=message) as raised:
+        demos_hook.render_markdown('{{ demo("97/bad") }}\n', "chapter.md")
+    assert "97/bad" in str(raised.value) and "chapter.md" in str(raised.value)
