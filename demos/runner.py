@@ -13,7 +13,10 @@ import sys
 import time
 import traceback
 
+# Matplotlib (a reader's own code; no demo of the book imports it): PNG at 2x for sharp
+# screens, with its size in CSS pixels at 1x.
 FIGURE_DPI = 100
+FIGURE_SCALE = 2
 
 
 class _StreamingWriter(io.TextIOBase):
@@ -54,8 +57,18 @@ def to_jsonable(value):
     )
 
 
-def _collect_figures():
-    """PNG (base64) of every open Matplotlib figure, then close them all."""
+def _take_shown_figures():
+    """The Vega-Lite specs of every figure the run passed to ``pycore.figures.show``."""
+    figures = sys.modules.get("pycore.figures")
+    return figures.take_shown() if figures is not None else []
+
+
+def _collect_matplotlib():
+    """Every open Matplotlib figure as ``{"png", "width", "height"}``, then close them all.
+
+    ``png`` is base64 at ``FIGURE_SCALE`` times the figure's size; ``width`` and ``height``
+    are that size in CSS pixels.
+    """
     if "matplotlib.pyplot" not in sys.modules:
         return []
     plt = sys.modules["matplotlib.pyplot"]
@@ -63,12 +76,21 @@ def _collect_figures():
     try:
         for number in plt.get_fignums():
             buffer = io.BytesIO()
-            plt.figure(number).savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight")
-            images.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+            plt.figure(number).savefig(buffer, format="png", dpi=FIGURE_DPI * FIGURE_SCALE,
+                                       bbox_inches="tight")
+            data = buffer.getvalue()
+            width, height = _png_size(data)
+            images.append({"png": base64.b64encode(data).decode("ascii"),
+                           "width": width // FIGURE_SCALE, "height": height // FIGURE_SCALE})
     finally:
         # A figure that fails to save must not linger and break the next run's figures.
         plt.close("all")
     return images
+
+
+def _png_size(data):
+    """(width, height) in pixels from a PNG's IHDR chunk."""
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def _reader_traceback(filename):
@@ -88,9 +110,11 @@ def run_demo(source, *, filename="<demo>", on_output=None):
         on_output: optional callback ``on_output(kind, payload)`` called as text is printed.
 
     Returns:
-        dict with ``stdout`` (str), ``figures`` (list of base64 PNG str), ``result``
-        (JSON-able value of the demo's module-level ``result``, or None), ``error``
-        (traceback text, or None), ``stopped`` (True if interrupted) and ``seconds``.
+        dict with ``stdout`` (str), ``figures`` (list of Vega-Lite spec dicts, one per
+        ``pycore.figures.show``), ``images`` (list of ``{"png": base64 str, "width": int,
+        "height": int}``, one per open Matplotlib figure), ``result`` (JSON-able value of
+        the demo's module-level ``result``, or None), ``error`` (traceback text, or None),
+        ``stopped`` (True if interrupted) and ``seconds``.
     """
     os.environ.setdefault("MPLBACKEND", "Agg")
     namespace = {"__name__": "__main__", "__file__": filename}
@@ -103,6 +127,7 @@ def run_demo(source, *, filename="<demo>", on_output=None):
     # np.set_printoptions must not change how the next one prints.
     numpy = sys.modules.get("numpy")
     saved_printoptions = numpy.get_printoptions() if numpy is not None else None
+    _take_shown_figures()  # figures left over from code run outside the runner
     sys.stdout = writer
     try:
         code = compile(source, filename, "exec")
@@ -117,11 +142,12 @@ def run_demo(source, *, filename="<demo>", on_output=None):
         if saved_printoptions is not None:
             numpy.set_printoptions(**saved_printoptions)
     seconds = time.perf_counter() - started
+    figures = _take_shown_figures()
     try:
-        figures = _collect_figures()
+        images = _collect_matplotlib()
     except Exception:  # noqa: BLE001 - a figure the reader built may fail to render
-        figures = []
-        error = error or "Drawing the figures failed:\n" + traceback.format_exc()
+        images = []
+        error = error or "Drawing the Matplotlib figures failed:\n" + traceback.format_exc()
     result = None
     if error is None and "result" in namespace:
         try:
@@ -131,6 +157,7 @@ def run_demo(source, *, filename="<demo>", on_output=None):
     return {
         "stdout": writer.getvalue(),
         "figures": figures,
+        "images": images,
         "result": result,
         "error": error,
         "stopped": stopped,

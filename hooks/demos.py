@@ -5,6 +5,12 @@
   as JSON escapes, so the HTML parser passes it through unchanged), the escaped source, and
   the output CPython computed at build time (stdout as text, figures as images), marked as
   such.
+- Each figure a demo shows (``pycore.figures.show``) becomes a ``<figure class="itt-chart">``
+  holding its Vega-Lite spec as escaped JSON in a ``<template>`` (drawn by the page's
+  renderer, web/figures.js), a static SVG of it for no-JavaScript and print (made here with
+  vl-convert in the light palette of docs/stylesheets/theme.css, cached by spec and theme in
+  ``.cache/demos/svg/``), its text alternative and its caption. A Matplotlib figure (a
+  reader's own code; no demo of the book draws one) stays a PNG image.
 - ``{{ result("04/worked_example", "weights.0.1", ".3f") }}`` becomes the value at that dotted
   path of the demo's build-time ``result``, formatted with the format spec (optional) and
   HTML-escaped (a result is text, never markup).
@@ -19,7 +25,6 @@ Runs are cached in ``.cache/demos/<key>.json``; the key hashes the demo file tog
 every source file it can import from the project (pycore/, exercises/, the runner) and this
 hook, so an edit anywhere there reruns the demos and nothing else does.
 """
-import base64
 import hashlib
 import html
 import json
@@ -39,6 +44,11 @@ CACHE_DIR = ROOT / ".cache" / "demos"
 LIBRARY_GLOBS = ("pycore/**/*", "exercises/**/*", "demos/runner.py", "demos/params.py",
                  "hooks/demos.py")
 SECONDS_PER_DEMO = 120
+FIGURE_THEME = ROOT / "web" / "figure-theme.json"
+THEME_CSS = ROOT / "docs" / "stylesheets" / "theme.css"
+SVG_CACHE_DIR = CACHE_DIR / "svg"
+STATIC_WIDTH = 640  # px: a "container" width in the static SVG (the column on a desktop)
+VEGA_LITE_VERSION = "v5_20"  # vl-convert's Vega-Lite for the static SVG; specs are v5
 
 _STRING = r"""(?:"([^"]*)"|'([^']*)')"""
 DEMO_LINE = re.compile(r"^(?P<indent>[ \t]*)\{\{\s*demo\(\s*" + _STRING + r"\s*\)\s*\}\}[ \t]*$")
@@ -218,11 +228,112 @@ def format_result(demo_id, dotted_path, spec=""):
     return html.escape(text, quote=True)
 
 
-def _png_size(data):
-    """(width, height) of a PNG from its IHDR chunk, or None."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
-        return None
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+def _json_for_html(value):
+    """JSON text safe inside an HTML element: ``<``, ``>`` and ``&`` as JSON escapes."""
+    return (json.dumps(value, sort_keys=True, allow_nan=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+_CSS_VARIABLE = re.compile(r"(--[A-Za-z0-9-]+)\s*:\s*([^;]+);")
+_LIGHT_BLOCK = re.compile(r'\[data-md-color-scheme="default"\]\s*\{([^}]*)\}')
+
+
+def light_palette(css_text):
+    """``{--name: value}`` from every light-palette block of the theme's CSS."""
+    variables = {}
+    for block in _LIGHT_BLOCK.findall(css_text):
+        variables.update((name, value.strip()) for name, value in _CSS_VARIABLE.findall(block))
+    return variables
+
+
+def figure_config(css_text=None, template_text=None):
+    """web/figure-theme.json with every ``var(--name)`` filled from the light palette."""
+    css_text = THEME_CSS.read_text(encoding="utf-8") if css_text is None else css_text
+    template_text = (FIGURE_THEME.read_text(encoding="utf-8") if template_text is None
+                     else template_text)
+    variables = light_palette(css_text)
+
+    def resolve(value, depth=0):
+        if isinstance(value, dict):
+            return {key: resolve(item) for key, item in value.items() if key != "$comment"}
+        if isinstance(value, list):
+            return [resolve(item) for item in value]
+        if isinstance(value, str):
+            match = re.fullmatch(r"var\((--[A-Za-z0-9-]+)\)", value.strip())
+            if match:
+                if match.group(1) not in variables or depth > 4:
+                    raise PluginError(f"{_shown(FIGURE_THEME)} uses {match.group(1)}, which "
+                                      f"{_shown(THEME_CSS)} does not define for the light palette")
+                return resolve(variables[match.group(1)], depth + 1)
+        return value
+
+    return resolve(json.loads(template_text))
+
+
+def _static_spec(spec):
+    """The spec for a fixed-width static drawing: "container" widths become STATIC_WIDTH."""
+    spec = json.loads(json.dumps(spec))
+    if spec.get("width") == "container":
+        spec["width"] = STATIC_WIDTH
+    spec.pop("$schema", None)
+    return spec
+
+
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def static_svg(spec, prefix):
+    """The figure drawn by vl-convert as SVG text, ids prefixed with ``prefix`` (unique per page).
+
+    Cached in ``.cache/demos/svg/`` by the spec, the theme and vl-convert's version.
+    """
+    import vl_convert
+
+    config = figure_config()
+    static = _static_spec(spec)
+    key = hashlib.sha256(json.dumps([static, config, vl_convert.__version__,
+                                     VEGA_LITE_VERSION], sort_keys=True).encode()).hexdigest()[:32]
+    cached = SVG_CACHE_DIR / f"{key}.svg"
+    if cached.is_file():
+        svg = cached.read_text(encoding="utf-8")
+    else:
+        try:
+            svg = vl_convert.vegalite_to_svg(static, vl_version=VEGA_LITE_VERSION, config=config)
+        except Exception as error:  # noqa: BLE001 - vl-convert raises its own error types
+            raise PluginError(f"vl-convert could not draw a figure: {error}") from None
+        SVG_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        cached.write_text(svg, encoding="utf-8")
+    # Several SVGs share one page: their clip-path ids must not collide.
+    ids = set(_SVG_ID.findall(svg))
+    for name in sorted(ids, key=len, reverse=True):
+        svg = (svg.replace(f'id="{name}"', f'id="{prefix}{name}"')
+               .replace(f"url(#{name})", f"url(#{prefix}{name})")
+               .replace(f'href="#{name}"', f'href="#{prefix}{name}"'))
+    return svg
+
+
+def render_figure(spec, figure_id):
+    """One figure's HTML: the spec for the renderer, a static SVG, the alt text, the caption."""
+    meta = spec.get("usermeta", {}).get("itt", {})
+    caption = meta.get("caption") or ""
+    alt = meta.get("alt") or caption
+    kind = meta.get("kind", "figure")
+    svg = static_svg(spec, f"{figure_id}-")
+    return "".join([
+        f'<figure class="itt-chart" id="{figure_id}" data-chart-kind="{html.escape(kind)}">',
+        f'<template class="itt-chart-spec" data-search-exclude>{_json_for_html(spec)}</template>',
+        # role=img + aria-label: the drawing is described by the alt text, not its SVG parts.
+        f'<div class="itt-chart-static" role="img" aria-label="{html.escape(alt)}">{svg}</div>',
+        f"<figcaption>{html.escape(caption)}</figcaption>",
+        "</figure>",
+    ])
+
+
+def render_image(image, number):
+    """A Matplotlib figure (a reader's own code) as a 2x PNG shown at its 1x size."""
+    return (f'<img class="itt-demo-figure" alt="Matplotlib figure {number} drawn by the code"'
+            f' width="{int(image["width"])}" height="{int(image["height"])}"'
+            f' src="data:image/png;base64,{html.escape(image["png"])}">')
 
 
 def render_demo(demo_id):
@@ -231,10 +342,7 @@ def render_demo(demo_id):
     outcome = demo["outcome"]
     meta = {"id": demo_id, "file": demo["path"], "params": demo["params"],
             "result": outcome["result"]}
-    meta_json = (
-        json.dumps(meta, sort_keys=True)
-        .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    )
+    meta_json = _json_for_html(meta)
     parts = [
         f'<div class="itt-demo" data-demo="{html.escape(demo_id)}">',
         # A <template>, not a <script>: Material's instant navigation re-runs every <script> in
@@ -249,14 +357,13 @@ def render_demo(demo_id):
     ]
     if outcome["stdout"]:
         parts.append(f'<pre tabindex="0">{html.escape(outcome["stdout"])}</pre>')
-    for number, figure in enumerate(outcome["figures"], start=1):
-        size = _png_size(base64.b64decode(figure[:64]))  # the PNG header: 48 bytes
-        dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
-        parts.append(
-            f'<img class="itt-demo-figure" alt="Figure {number} of {html.escape(demo_id)}"'
-            f'{dims} src="data:image/png;base64,{figure}">'
-        )
-    if not outcome["stdout"] and not outcome["figures"]:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", demo_id)
+    for number, spec in enumerate(outcome["figures"], start=1):
+        parts.append(render_figure(spec, f"itt-fig-{slug}-{number}"))
+    images = outcome.get("images", [])
+    for number, image in enumerate(images, start=1):
+        parts.append(render_image(image, number))
+    if not outcome["stdout"] and not outcome["figures"] and not images:
         parts.append('<p class="itt-demo-empty">(no output)</p>')
     parts.append("</div></div></div>")
     return "".join(parts)

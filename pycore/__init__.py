@@ -119,4 +119,8 @@ from .speculative import (  # noqa: F401
 )
 from .tokenizers import BPETokenizer, CharTokenizer  # noqa: F401
 
+# isort: split
+# --- figures as data (Vega-Lite): pc.figures.heatmap(...), pc.figures.show(...)
+from . import figures  # noqa: F401
+
 __version__ = "0.1.0"

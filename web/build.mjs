@@ -45,6 +45,9 @@ async function bundle() {
   await build({ ...common, entryPoints: [join(root, "web", "main.js")], outfile: join(out, "itt.js"), format: "iife" });
   // A classic worker: Pyodide 0.17 loads itself and its packages with importScripts.
   await build({ ...common, entryPoints: [join(root, "web", "worker.js")], outfile: join(out, "itt-worker.js"), format: "iife" });
+  // The figure renderer (Vega, Vega-Lite, vega-embed): its own bundle, loaded only by pages
+  // that show a figure (web/figure-loader.js).
+  await build({ ...common, entryPoints: [join(root, "web", "figures.js")], outfile: join(out, "itt-figures.js"), format: "iife" });
   await build({ ...common, entryPoints: [join(root, "web", "itt.css")], outfile: join(out, "itt.css") });
 }
 
@@ -52,6 +55,6 @@ await mkdir(out, { recursive: true });
 await bundle();
 const copied = await copyPyodide();
 console.log(
-  `web/build.mjs: itt.js, itt-worker.js, itt.css; Pyodide ${copied.files} files, ` +
+  `web/build.mjs: itt.js, itt-worker.js, itt-figures.js, itt.css; Pyodide ${copied.files} files, ` +
   `${(copied.bytes / 1e6).toFixed(1)} MB (${copied.packages.join(", ")})`,
 );

@@ -16,6 +16,7 @@ export function readConfig() {
     pyodideBase: `${BUILD_DIRECTORY}pyodide/`,
     pythonZip: `${BUILD_DIRECTORY}python.zip`,
     workerUrl: `${BUILD_DIRECTORY}itt-worker.js`,
+    figuresUrl: `${BUILD_DIRECTORY}itt-figures.js`,
   };
   const element = document.getElementById("itt-config");
   if (!element) return defaults;

@@ -13,6 +13,7 @@
 import { readConfig } from "./config.js";
 import { getRuntime } from "./runtime.js";
 import { enhanceDemo } from "./demo.js";
+import { loadFigures } from "./figure-loader.js";
 
 const config = readConfig();
 const runtime = getRuntime(config);
@@ -36,14 +37,20 @@ function watchForVisibility(roots) {
   roots.forEach((root) => observer.observe(root));
 }
 
-// A demo that draws: its page loads Matplotlib together with NumPy (no other page loads it:
-// the architecture's rule, so readers of text-only pages never download its 15 MB).
-const IMPORTS_MATPLOTLIB = /^\s*(import matplotlib|from matplotlib)/m;
+// Figures built at build time are drawn by the renderer that draws live ones, as soon as the
+// page shows (their static SVG stands in until then). Matplotlib is never preloaded: the
+// worker loads it only for code that imports it.
+function drawFigures() {
+  if (!document.querySelector("figure.itt-chart")) return;
+  loadFigures(config).then(
+    (renderer) => renderer.drawAll(document),
+    (error) => console.warn(`figures stay static: ${error.message}`),
+  );
+}
 
 function enhancePage() {
   const roots = [...document.querySelectorAll(".itt-demo")];
-  const sources = roots.map((root) => (root.querySelector(".itt-demo-source") || {}).textContent || "");
-  if (sources.some((source) => IMPORTS_MATPLOTLIB.test(source))) runtime.preload(["matplotlib"]);
+  drawFigures();
   roots.forEach((root) => enhanceDemo(root, runtime));
   if (roots.length && !runtime.readyPromise) watchForVisibility(roots);
 }

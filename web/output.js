@@ -1,7 +1,12 @@
 // Rendering a run into a demo's [data-demo-output].
 //
-// Everything that came from Python is inserted with textContent or as a data: PNG image,
-// never as HTML: `print("<img src=x onerror=alert(1)>")` shows those characters.
+// Everything that came from Python is inserted with textContent, as a data: PNG image
+// (Matplotlib, a reader's own code) or as a figure drawn from its Vega-Lite data by the
+// figure renderer; never as HTML: `print("<img src=x onerror=alert(1)>")` shows those
+// characters.
+
+import { readConfig } from "./config.js";
+import { figureElement, loadFigures } from "./figure-loader.js";
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -12,10 +17,13 @@ function element(tag, className, text) {
 
 /** A live-output view over one demo's output area. */
 export class OutputView {
-  constructor(area, demoId) {
+  /** `loadRenderer()` resolves to the figure renderer (web/figures.js). */
+  constructor(area, demoId, loadRenderer = () => loadFigures(readConfig())) {
     this.area = area;
     this.demoId = demoId;
+    this.loadRenderer = loadRenderer;
     this.stdout = null;
+    this.runs = 0;
   }
 
   /** Replace what is shown (the build-time output the first time) with an empty live run. */
@@ -26,7 +34,7 @@ export class OutputView {
     this.area.append(this.stdout);
   }
 
-  /** Forget streamed text (the worker reran the demo after loading a package). */
+  /** Forget streamed text. */
   clearText() {
     if (this.stdout) this.stdout.textContent = "";
   }
@@ -36,17 +44,31 @@ export class OutputView {
     this.stdout.textContent += text;
   }
 
-  /** Show a finished run's outcome (stdout was streamed; figures, error, badge are added). */
+  /**
+   * Show a finished run's outcome (stdout was streamed; figures, images, error, badge are
+   * added). Resolves once its figures are drawn.
+   */
   finish(outcome) {
     if (outcome.stdout && this.stdout.textContent !== outcome.stdout) {
       this.stdout.textContent = outcome.stdout;
     }
     this.stdout.hidden = this.stdout.textContent === "";
-    outcome.figures.forEach((png, index) => {
-      const image = element("img", "itt-demo-figure");
-      image.alt = `Figure ${index + 1} of ${this.demoId} (live output)`;
-      image.src = `data:image/png;base64,${png}`;
-      this.area.append(image);
+    this.runs += 1;
+    this.area.ittOutcome = outcome; // tests compare its figures with CPython's
+    delete this.area.dataset.figuresDrawn;
+    const slug = this.demoId.replace(/[^A-Za-z0-9]+/g, "-");
+    const figures = (outcome.figures || []).map((spec, index) => {
+      const figure = figureElement(spec, `itt-live-${slug}-${this.runs}-${index + 1}`);
+      this.area.append(figure);
+      return [figure, spec];
+    });
+    (outcome.images || []).forEach((image, index) => {
+      const node = element("img", "itt-demo-figure");
+      node.alt = `Matplotlib figure ${index + 1} drawn by the code (live output)`;
+      node.width = Number(image.width) || 0;
+      node.height = Number(image.height) || 0;
+      node.src = `data:image/png;base64,${image.png}`;
+      this.area.append(node);
     });
     if (outcome.error) {
       const kind = outcome.stopped ? "itt-demo-stopped" : "itt-demo-error";
@@ -56,6 +78,21 @@ export class OutputView {
     if (!outcome.error && result && typeof result === "object" && typeof result.correct === "boolean") {
       this.area.append(exerciseBadge(result));
     }
+    const runs = this.runs;
+    const drawn = () => {
+      this.area.dataset.figuresDrawn = String(runs);
+      performance.mark("itt-demo-figures", { detail: { demo: this.demoId, runs } });
+    };
+    if (!figures.length) {
+      drawn();
+      return Promise.resolve();
+    }
+    return this.loadRenderer().then(
+      (renderer) => Promise.all(figures.map(([figure, spec]) => renderer.draw(figure, spec))).then(drawn),
+      (error) => {
+        this.area.append(element("pre", "itt-demo-error", `The figures could not be drawn: ${error.message}`));
+      },
+    );
   }
 }
 

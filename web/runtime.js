@@ -23,16 +23,6 @@ class PythonRuntime {
     this.workerStarts = 0;
     this.canInterrupt = Boolean(self.crossOriginIsolated && typeof SharedArrayBuffer === "function");
     this.interruptBuffer = null;
-    this.packages = new Set(); // extra packages the pages seen so far need (e.g. matplotlib)
-  }
-
-  /** Ask for `names` to be loaded in the background (now if Python runs, else at start). */
-  preload(names) {
-    const fresh = names.filter((name) => !this.packages.has(name));
-    fresh.forEach((name) => this.packages.add(name));
-    if (fresh.length && this.worker && this.readyPromise) {
-      this.worker.postMessage({ type: "preload", packages: fresh });
-    }
   }
 
   onStatus(listener) {
@@ -74,7 +64,6 @@ class PythonRuntime {
         pyodideBase: this.config.pyodideBase,
         pythonZip: this.config.pythonZip,
         interruptBuffer: this.interruptBuffer,
-        packages: [...this.packages],
       });
     });
   }
@@ -111,9 +100,6 @@ class PythonRuntime {
         break;
       case "stdout":
         entry.onOutput("stdout", message.text);
-        break;
-      case "restart-output":
-        entry.onOutput("restart", "");
         break;
       case "outcome":
         this.pending.delete(message.id);

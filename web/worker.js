@@ -3,7 +3,6 @@
 // Protocol (every message carries the id of the request it answers; errors are data):
 //   page -> worker  {id, type: "init", pyodideBase, pythonZip, interruptBuffer?}
 //                   {id, type: "run", source, filename}
-//                   {type: "preload", packages}                 e.g. ["matplotlib"], in the background
 //   worker -> page  {type: "progress", step, steps, label}      while Python loads
 //                   {id, type: "ready"} | {id, type: "failed", message}
 //                   {id, type: "started"}                       a run begins executing
@@ -51,19 +50,17 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer, packages = [] }) {
+async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer }) {
   // The zip is fetched while the interpreter boots: the two downloads overlap.
   const zipPromise = fetchBytes(pythonZip);
   zipPromise.catch(() => {}); // awaited below; this avoids an unhandled-rejection report
   progress(1, "Python runtime");
   self.importScripts(`${pyodideBase}pyodide.js`);
   pyodide = await self.loadPyodide({ indexURL: pyodideBase });
-  // A page that draws fetches and unpacks Matplotlib together with NumPy: one loadPackage
-  // call resolves the whole dependency closure at once and overlaps the downloads, which
-  // is faster than loading Matplotlib after NumPy (measured with bench/bench_page.py).
-  const drawsFigures = packages.includes("matplotlib");
-  progress(2, drawsFigures ? "NumPy and Matplotlib" : "NumPy");
-  await pyodide.loadPackage(drawsFigures ? ["numpy", "matplotlib"] : ["numpy"], () => {}, () => {});
+  // Only NumPy: the book's figures are data drawn by the page (web/figures.js), and
+  // Matplotlib loads only for a reader's code that imports it (runDemo).
+  progress(2, "NumPy");
+  await pyodide.loadPackage(["numpy"], () => {}, () => {});
   progress(3, "pycore");
   pyodide._module.FS.writeFile("/tmp/itt-python.zip", await zipPromise);
   pyodide.runPython(SETUP_PYTHON);
@@ -75,42 +72,8 @@ async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer, pac
     pyodide.setInterruptBuffer(interruptBuffer);
   }
   progress(4, "ready");
-  preload(packages);
 }
 
-/**
- * Load `packages` without holding up runs that do not need them. A run that imports one
- * waits anyway: Pyodide chains loadPackage calls. Once loaded, pyplot is imported and one
- * tiny figure is drawn between runs (fonts, Agg), so the first real figure does not pay for
- * Matplotlib's start-up either.
- */
-let matplotlibWarm = false;
-const WARM_MATPLOTLIB = `
-import io
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as _itt_plt
-_itt_figure = _itt_plt.figure(figsize=(1, 1))
-_itt_figure.gca().set_title("warm-up")
-_itt_figure.savefig(io.BytesIO(), format="png")
-_itt_plt.close(_itt_figure)
-del _itt_figure, _itt_plt
-`;
-
-function preload(packages) {
-  const wanted = packages.filter((name) => !(name in pyodide.loadedPackages));
-  const loading = wanted.length ? pyodide.loadPackage(wanted, () => {}, () => {}) : Promise.resolve();
-  loading.then(() => {
-    if (packages.includes("matplotlib") && !matplotlibWarm) {
-      matplotlibWarm = true;
-      runChain = runChain.then(() => pyodide.runPython(WARM_MATPLOTLIB)).catch(() => {});
-    }
-  }, () => {});
-}
-
-function needsMatplotlib(outcome) {
-  return Boolean(outcome.error) && /No module named '(matplotlib|PIL|dateutil|cycler|kiwisolver|pyparsing)/.test(outcome.error);
-}
 
 async function runDemo(id, source, filename) {
   // Matplotlib costs ~15 MB and ~1.5 s: load it only for a demo whose code imports it.
@@ -120,14 +83,7 @@ async function runDemo(id, source, filename) {
     interruptBuffer[0] = 0;
   }
   const onOutput = (kind, text) => self.postMessage({ id, type: kind, text });
-  let outcome = JSON.parse(runPython(source, filename, onOutput));
-  if (needsMatplotlib(outcome)) {
-    // pycore or exercises imported Matplotlib indirectly, which the import scan cannot see.
-    await pyodide.loadPackage(["matplotlib"], () => {}, () => {});
-    self.postMessage({ id, type: "restart-output" });
-    outcome = JSON.parse(runPython(source, filename, onOutput));
-  }
-  return outcome;
+  return JSON.parse(runPython(source, filename, onOutput));
 }
 
 function progressMessage(id, text) {
@@ -144,10 +100,6 @@ self.onmessage = (event) => {
       () => self.postMessage({ id: message.id, type: "ready" }),
       (error) => self.postMessage({ id: message.id, type: "failed", message: String(error && error.stack || error) }),
     );
-    return;
-  }
-  if (message.type === "preload") {
-    readyPromise.then(() => preload(message.packages), () => {});
     return;
   }
   if (message.type === "run") {

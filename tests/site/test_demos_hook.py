@@ -63,13 +63,65 @@ def test_demo_html_follows_the_dom_contract(demo_dir):
     assert "<img src=x" not in block
 
 
-def test_figures_become_images_with_alt_text(demo_dir):
-    demo_dir("98/figure", "import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1))\n"
-                          "plt.plot([0, 1])\nresult = {'ok': True}\n")
+def test_figures_become_specs_with_static_svg_caption_and_alt(demo_dir):
+    demo_dir("98/figure", "import pycore as pc\n"
+                          "w = [[1.0, 0.0], [0.25, 0.75]]\n"
+                          "pc.figures.show(pc.figures.heatmap(w, caption='Weights </template><b>',"
+                          " masked=[[False, True], [False, False]], row_labels=['<i>', 'b']))\n"
+                          "result = {'ok': True}\n")
     block = demos_hook.render_demo("98/figure")
+    figure = re.search(r'<figure class="itt-chart" id="itt-fig-98-figure-1"[^>]*>(.*?)</figure>',
+                       block, re.S).group(1)
+    spec_text = re.search(r'<template class="itt-chart-spec"[^>]*>(.*?)</template>', figure,
+                          re.S).group(1)
+    for character in "<>&":
+        assert character not in spec_text, f"spec JSON must escape {character!r} for HTML"
+    spec = json.loads(spec_text)
+    assert spec["usermeta"]["itt"]["caption"] == "Weights </template><b>"
+    cells = {(row["r"], row["c"]): row for row in spec["data"]["values"]}
+    assert cells[(1, 0)]["value"] == 0.25 and cells[(0, 1)]["masked"] is True
+    static = re.search(r'<div class="itt-chart-static" role="img" aria-label="([^"]*)">(.*?)</div>',
+                       figure, re.S)
+    assert "Heatmap of value" in static.group(1) and "&lt;i&gt;" in static.group(1)
+    svg = static.group(2)
+    assert svg.startswith("<svg") and "<script" not in svg and "<i>" not in svg
+    assert "&lt;i&gt;" in svg, "tick labels are escaped text inside the SVG"
+    ids = re.findall(r'\bid="([^"]+)"', svg)
+    assert ids and all(name.startswith("itt-fig-98-figure-1-") for name in ids)
+    assert "<figcaption>Weights &lt;/template&gt;&lt;b&gt;</figcaption>" in figure
+    assert "<img" not in block
+
+
+def test_matplotlib_figures_stay_images_at_2x(demo_dir):
+    demo_dir("98/mpl", "import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1))\n"
+                       "plt.plot([0, 1])\nresult = {'ok': True}\n")
+    block = demos_hook.render_demo("98/mpl")
     image = re.search(r"<img [^>]*>", block).group(0)
-    assert 'alt="Figure 1 of 98/figure"' in image
-    assert 'src="data:image/png;base64,' in image and 'width="' in image
+    assert 'alt="Matplotlib figure 1 drawn by the code"' in image
+    assert 'src="data:image/png;base64,' in image
+    width = int(re.search(r'width="(\d+)"', image).group(1))
+    assert 150 <= width <= 210, "shown at 1x CSS size (about 2 in at 100 dpi, trimmed)"
+
+
+def test_figure_config_reads_the_light_palette():
+    config = demos_hook.figure_config()
+    assert config["background"] == "transparent" and config["font"] == "IBM Plex Sans"
+    text = json.dumps(config)
+    assert "var(" not in text, "every theme variable is resolved"
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", colour) for colour in config["range"]["heatmap"])
+    sizes = [value for key, value in _walk(config) if key.endswith("ontSize")]
+    assert sizes and min(sizes) >= 11, "no figure text below 11 px"
+
+
+def _walk(value, key=""):
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _walk(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item, key)
+    else:
+        yield key, value
 
 
 def test_result_macro_formats_the_value(demo_dir):

@@ -1,0 +1,237 @@
+"""pycore.figures: every kind makes a JSON-able Vega-Lite spec that holds the data exactly,
+carries its caption and text alternative, names no colour, and rejects bad input by name."""
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+import pycore as pc
+from pycore import figures
+
+WEIGHTS = np.array([[1.0, 0.0, 0.0], [0.25, 0.75, 0.0], [0.2, 0.3, 0.5]])  # (T, T) causal
+TOKENS = ["the", "cat", "sat"]
+
+
+def make_all():
+    """One figure of each kind."""
+    heat = figures.heatmap(WEIGHTS, caption="Causal weights.", row_labels=TOKENS,
+                           col_labels=TOKENS, masked=WEIGHTS == 0, annotate=True, domain=(0, 1))
+    line = figures.lines([1, 2, 4], {"a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0]},
+                         caption="Two series.", log_x=True, vlines={"chosen": 2},
+                         hlines={"floor": 1.5}, dashed=["b"])
+    return {
+        "heatmap": heat,
+        "lines": line,
+        "scatter": figures.scatter({"words": ([0.1, 0.2], [0.3, -0.4])}, caption="Two words.",
+                                   labels={"words": ["cat", "dog"]}),
+        "bars": figures.bars(["x", "y"], {"before": [1, 2], "after": [2, 0.5]},
+                             caption="Bars.", annotate=True),
+        "panels": figures.panels([heat, line], caption="Two panels.", columns=2),
+        "table": figures.table({"T": [128, 512], "memory": ["32 KiB", "512 KiB"],
+                                "ratio": [0.5, 0.125]}, caption="A table."),
+        "attention_view": figures.attention_view(TOKENS, np.stack([WEIGHTS, WEIGHTS]),
+                                                 caption="Two heads.", head=1),
+        "routing_graph": figures.routing_graph(TOKENS, WEIGHTS[None, None], caption="Routes.",
+                                               threshold=0.2),
+    }
+
+
+def numbers_in(value):
+    """Every float or int in a nested JSON value."""
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in numbers_in(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in numbers_in(item)]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [value]
+    return []
+
+
+def data_rows(spec):
+    """Every inline data row anywhere in a spec."""
+    rows = []
+    if isinstance(spec, dict):
+        if isinstance(spec.get("data"), dict) and "values" in spec["data"]:
+            rows.extend(spec["data"]["values"])
+        for values in spec.get("datasets", {}).values():
+            rows.extend(values)
+        for key, item in spec.items():
+            if key not in ("data", "datasets"):
+                rows.extend(data_rows(item))
+    elif isinstance(spec, list):
+        for item in spec:
+            rows.extend(data_rows(item))
+    return rows
+
+
+@pytest.mark.parametrize("kind", list(make_all()))
+def test_each_kind_is_plain_json_with_caption_and_alt(kind):
+    figure = make_all()[kind]
+    assert figure.kind == kind
+    text = figure.to_json()  # allow_nan=False: raises on NaN or infinity
+    spec = json.loads(text)
+    assert spec["$schema"].endswith("/vega-lite/v5.json")
+    meta = spec["usermeta"]["itt"]
+    assert meta["caption"] and meta["alt"] and "Figure 1" not in meta["alt"]
+    assert spec["background"] == "transparent"
+    assert all(math.isfinite(n) for n in numbers_in(spec)), "no NaN or infinity"
+    assert type(spec) is dict and figure.to_dict() == spec
+    # No colour is written into a spec: the page fills ranges and styles from the theme.
+    assert not re.search(r"#[0-9a-fA-F]{3,8}\b|rgba?\(|\"(fill|stroke|color)\": \"", text), text
+
+
+def test_heatmap_holds_exact_values_and_masked_cells():
+    spec = make_all()["heatmap"].spec
+    rows = {(row["r"], row["c"]): row for row in data_rows(spec)}
+    assert len(rows) == 9
+    assert rows[(1, 0)]["value"] == 0.25 and rows[(1, 0)]["exact"] == "0.25"
+    assert rows[(1, 0)]["text"] == "0.250" and rows[(1, 0)]["row"] == "cat"
+    masked = rows[(0, 2)]
+    assert masked["masked"] is True and masked["value"] is None and masked["exact"] == "masked"
+    assert masked["text"] == "", "a masked cell never reads as 0"
+    styles = {layer["mark"]["style"] for layer in spec["layer"]}
+    assert {"itt-masked", "itt-masked-mark", "itt-cell"} <= styles
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["scale"] == {"range": "heatmap", "domain": [0.0, 1.0]}
+    assert "largest" in spec["usermeta"]["itt"]["alt"]
+
+
+def test_heatmap_diverging_is_centred_and_alt_derived():
+    spec = figures.heatmap([[-2.0, 1.0]], caption="Signed.", diverging=True).spec
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert scale == {"range": "diverging", "domain": [-2.0, 2.0], "domainMid": 0.0}
+
+
+def test_repeated_labels_are_kept_by_position():
+    spec = figures.heatmap(np.eye(3), caption="c", row_labels=["a", "b", "a"]).spec
+    assert spec["encoding"]["y"]["field"] == "r"
+    names = spec["encoding"]["y"]["axis"]["labelExpr"].split("[datum")[0]
+    assert json.loads(names) == ["a", "b", "a"]
+
+
+def test_lines_and_scatter_rows():
+    spec = make_all()["lines"].spec
+    rows = [row for row in data_rows(spec) if "series" in row]
+    assert [(row["series"], row["x"], row["y"]) for row in rows][:3] == [
+        ("a", 1.0, 1.0), ("a", 2.0, 2.0), ("a", 4.0, 3.0)]
+    assert spec["layer"][0]["layer"][0]["encoding"]["x"]["scale"] == {"type": "log"}
+    references = [row for row in data_rows(spec) if "label" in row]
+    assert {(row["label"], row["value"]) for row in references} == {("chosen", 2.0), ("floor", 1.5)}
+    scatter = make_all()["scatter"].spec
+    assert [row["label"] for row in data_rows(scatter) if "series" in row] == ["cat", "dog"]
+
+
+def test_bars_groups_and_table_cells():
+    bars = data_rows(make_all()["bars"].spec)
+    assert [(row["category"], row["group"], row["value"]) for row in bars] == [
+        ("x", "before", 1.0), ("y", "before", 2.0), ("x", "after", 2.0), ("y", "after", 0.5)]
+    table = make_all()["table"].spec
+    assert table["usermeta"]["itt"]["columns"] == ["T", "memory", "ratio"]
+    cells = {(row["r"], row["column"]): row for row in data_rows(table)}
+    assert cells[(1, "T")]["value"] == 512 and cells[(1, "T")]["text"] == "512"
+    assert cells[(0, "ratio")]["exact"] == "0.5" and cells[(0, "memory")]["text"] == "32 KiB"
+
+
+def test_panels_strip_their_figures_top_level():
+    spec = make_all()["panels"].spec
+    assert spec["columns"] == 2 and len(spec["concat"]) == 2
+    for sub in spec["concat"]:
+        assert "usermeta" not in sub and "$schema" not in sub
+        assert sub["width"] != "container", "a panel's width is set (the page refits it)"
+
+
+def test_attention_view_edges_equal_the_weights():
+    stacked = np.stack([WEIGHTS, WEIGHTS.T / WEIGHTS.T.sum(axis=1, keepdims=True)])  # (h, T, T)
+    spec = figures.attention_view(TOKENS, stacked, caption="c", head=1).spec
+    edges = [row for row in data_rows(spec) if "w" in row]
+    drawn = np.zeros((1, 2, 3, 3))
+    for edge in edges:
+        drawn[edge["l"], edge["h"], edge["q"], edge["k"]] = edge["w"]
+        assert edge["we"] == repr(edge["w"])
+    np.testing.assert_array_equal(drawn[0], stacked, err_msg="drawn attention weights")
+    params = {param["name"]: param for param in spec["params"]}
+    assert params["itt_head"]["value"] == 1 and params["itt_head"]["bind"]["input"] == "select"
+    assert "bind" not in params["itt_layer"], "one layer: no layer menu"
+    token_menu = params["itt_token"]["bind"]
+    assert token_menu["labels"][0] == "all tokens" and token_menu["labels"][1] == "query 0: the"
+    assert len(token_menu["options"]) == 1 + 2 * len(TOKENS)
+
+
+def test_routing_graph_threshold_and_shown_tokens():
+    spec = figures.routing_graph(["a", " ", "b"], WEIGHTS, caption="c", threshold=0.25).spec
+    edges = [row for row in data_rows(spec) if "w" in row]
+    assert sorted((e["q"], e["k"]) for e in edges) == [(0, 0), (1, 1), (2, 1), (2, 2)]
+    tokens = [row["token"] for row in data_rows(spec) if row.get("side") == "key"]
+    assert tokens == ["a", "␣", "b"], "a space is drawn visibly"
+
+
+@pytest.mark.parametrize("call, argument", [
+    (lambda: figures.heatmap([1.0, 2.0], caption="c"), "values"),
+    (lambda: figures.heatmap([[np.nan]], caption="c"), "values"),
+    (lambda: figures.heatmap([[1.0]], caption=""), "caption"),
+    (lambda: figures.heatmap([[1.0, 2.0]], caption="c", col_labels=["a"]), "col_labels"),
+    (lambda: figures.heatmap([[1.0, 2.0]], caption="c", masked=[[True]]), "masked"),
+    (lambda: figures.heatmap([[1.0]], caption="c", fmt="%d"), "fmt"),
+    (lambda: figures.lines([1, 2], {"a": [1.0]}, caption="c"), "series['a']"),
+    (lambda: figures.lines([0, 1], [1.0, 2.0], caption="c", log_x=True), "log"),
+    (lambda: figures.lines([1, 2], [1.0, 2.0], caption="c", vlines={"v": math.inf}), "vlines['v']"),
+    (lambda: figures.lines([1, 2], [1.0, 2.0], caption="c", dashed=["nope"]), "dashed"),
+    (lambda: figures.scatter({"a": [1.0, 2.0]}, caption="c"), "series['a']"),
+    (lambda: figures.bars(["a", "a"], [1, 2], caption="c"), "categories"),
+    (lambda: figures.bars(["a", "b"], {"g": [1]}, caption="c"), "groups['g']"),
+    (lambda: figures.panels([], caption="c"), "figures"),
+    (lambda: figures.panels([figures.table({"a": [1]}, caption="t")], caption="c"), "figures[0]"),
+    (lambda: figures.table({"a": [1], "b": [1, 2]}, caption="c"), "lengths"),
+    (lambda: figures.table({"a": [object()]}, caption="c"), "columns['a'][0]"),
+    (lambda: figures.attention_view(["a"], np.ones((2, 2)) / 2, caption="c"), "weights"),
+    (lambda: figures.attention_view(["a", "b"], -np.ones((2, 2)), caption="c"), "weights"),
+    (lambda: figures.attention_view(["a"], [[1.0]], caption="c", head=1), "head"),
+    (lambda: figures.routing_graph(["a"], [[1.0]], caption="c", threshold=-1), "threshold"),
+])
+def test_bad_input_is_rejected_naming_the_argument(call, argument):
+    with pytest.raises(ValueError, match=re.escape(argument)):
+        call()
+
+
+def test_show_collects_for_the_runner_and_rejects_non_figures():
+    figures.take_shown()
+    heat = make_all()["heatmap"]
+    figures.show(heat)
+    taken = figures.take_shown()
+    assert taken == [heat.to_dict()] and figures.take_shown() == []
+    with pytest.raises(TypeError, match="argument 0 is a dict"):
+        figures.show(heat.spec)
+
+
+def test_runner_returns_shown_figures_as_specs():
+    from demos.runner import run_demo
+
+    source = ("import pycore as pc\n"
+              "pc.figures.show(pc.figures.bars(['a', 'b'], [1, 2], caption='Two bars.'))\n"
+              "result = {'ok': True}\n")
+    outcome = run_demo(source)
+    assert outcome["error"] is None, outcome["error"]
+    assert outcome["images"] == []
+    (spec,) = outcome["figures"]
+    assert spec["usermeta"]["itt"]["caption"] == "Two bars."
+    json.dumps(outcome, allow_nan=False)
+    assert run_demo("x = 1\n")["figures"] == [], "figures do not leak into the next run"
+
+
+def test_notebook_mime_bundle():
+    bundle = make_all()["attention_view"]._repr_mimebundle_()
+    assert set(bundle) == {figures.MIME_TYPE, "text/plain"}
+    assert figures.MIME_TYPE == "application/vnd.vegalite.v5+json"
+    assert bundle[figures.MIME_TYPE]["usermeta"]["itt"]["caption"] == "Two heads."
+    assert pc.figures is figures
+
+
+@pytest.mark.parametrize("kind", list(make_all()))
+def test_every_kind_compiles_with_vega_lite(kind):
+    """The specs are valid Vega-Lite: vl-convert (Vega-Lite 5.20, as JupyterLab) draws them."""
+    vl_convert = pytest.importorskip("vl_convert")
+    spec = make_all()[kind].to_dict()
+    svg = vl_convert.vegalite_to_svg(spec, vl_version="v5_20")
+    assert svg.startswith("<svg") and "<text" in svg
