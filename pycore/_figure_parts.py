@@ -221,10 +221,18 @@ def heatmap_spec(values, *, caption, alt, row_labels, col_labels, row_title, col
             return f"A {R} by {C} heatmap of {value_title} in which every cell is masked."
         i, j = np.unravel_index(int(np.argmax(np.where(is_masked, -np.inf, values))), (R, C))
         n_masked = int(is_masked.sum())
-        return (f"Heatmap of {value_title}: {R} rows ({row_title}) by {C} columns "
-                f"({col_title}), values from {shown.min():.3g} to {shown.max():.3g}; the "
-                f"largest is at {row_title} {rows[i]}, {col_title} {cols[j]}"
-                + (f"; {n_masked} masked cells." if n_masked else "."))
+        summary = (f"Heatmap of {value_title}: {R} rows ({row_title}) by {C} columns "
+                   f"({col_title}), values from {shown.min():.3g} to {shown.max():.3g}; the "
+                   f"largest is at {row_title} {rows[i]}, {col_title} {cols[j]}"
+                   + (f"; {n_masked} masked cells." if n_masked else "."))
+        if R * C > 16:
+            return summary
+        # A small matrix is read out in full, row by row.
+        listed = "; ".join(
+            f"{rows[r]}: " + ", ".join("masked" if is_masked[r, c] else format(values[r, c], fmt)
+                                       for c in range(C))
+            for r in range(R))
+        return f"{summary} Rows, {col_title} {', '.join(cols)}: {listed}."
 
     step = max(20, min(56, 360 // max(R, C)))
     spec = base("heatmap", caption, alt, default_alt, fit="step")

@@ -2,7 +2,7 @@
 # information comes from) on top and the queries (where it goes) below. Each line carries one
 # attention weight of one head of the book's trained character model, drawn thicker and darker
 # the larger the weight; weights of 0.1 or less are left out so the main routes stand out.
-import matplotlib.pyplot as plt
+# Point at (or tap, or pick in the Token menu) a character to see only its routes.
 import numpy as np
 
 import pycore as pc
@@ -19,7 +19,8 @@ model = pc.DecoderLM(model32.config, pc.unflatten_params(flat, model32.params))
 ids = np.array(tokenizer.encode(text))[None, :]  # (1, T)
 T = ids.shape[1]
 _, diagnostics = model.forward(ids, return_diagnostics=True)
-weights = diagnostics["attention"][layer][0, head]  # (T, T): row = query, column = key
+every_head = np.stack([a[0] for a in diagnostics["attention"]])  # (n_layers, h, T, T)
+weights = every_head[layer, head]  # (T, T): row = query, column = key
 
 queries, keys = np.nonzero(weights > threshold)  # the edges drawn, (n_edges,) each
 # The first character can only read itself (weight 1 by construction): rank the others.
@@ -27,21 +28,13 @@ later = queries > 0  # (n_edges,)
 strongest = int(np.argmax(np.where(later, weights[queries, keys], -1.0)))
 q_best, k_best = int(queries[strongest]), int(keys[strongest])
 
-fig, ax = plt.subplots(figsize=(6.4, 2.6))
-for q, k in zip(queries, keys):
-    w = float(weights[q, k])
-    ax.plot([k, q], [1, 0], color="tab:orange", linewidth=0.5 + 3.5 * w, alpha=0.25 + 0.75 * w)
-for t, char in enumerate(text):
-    shown = "_" if char == " " else char  # a space would be invisible
-    ax.text(t, 1.08, shown, ha="center", va="bottom", fontsize=9, family="monospace")
-    ax.text(t, -0.08, shown, ha="center", va="top", fontsize=9, family="monospace")
-ax.text(-1.2, 1.08, "keys", ha="right", va="bottom", fontsize=8)
-ax.text(-1.2, -0.08, "queries", ha="right", va="top", fontsize=8)
-ax.set_xlim(-4.5, T)
-ax.set_ylim(-0.4, 1.4)
-ax.axis("off")
-ax.set_title(f"layer {layer}, head {head}: where each character reads from (weights > {threshold})",
-             fontsize=9)
+# Every layer and head goes into the figure (its menus switch between them); the controls
+# above choose the one shown first and the one the printed numbers describe.
+pc.figures.show(pc.figures.routing_graph(
+    list(text), every_head, layer=layer, head=head, threshold=threshold,
+    caption=(f"Where each character of {text!r} reads from: keys on top, queries below, one "
+             f"line per attention weight above {threshold} (layer {layer}, head {head} "
+             "first; the menus switch layer, head and token).")))
 
 print(f"{T} characters, {len(queries)} edges with weight > {threshold}")
 print(f"strongest edge after the first character: query {q_best} ({text[q_best]!r}) reads "

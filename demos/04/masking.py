@@ -1,7 +1,6 @@
 # Causal and padding masks. A blocked score becomes -inf *before* the
 # softmax, so its weight is exactly 0 and every row still sums to 1
 # (Vaswani et al. 2017, section 3.2.3).
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -43,15 +42,12 @@ print("row sums:", row_sums)
 print("largest weight on a blocked key:", blocked_max)
 print("pycore attention, same weights:", np.allclose(lib_weights, weights))
 
-fig, ax = plt.subplots(figsize=(4.2, 3.4))
-image = ax.imshow(weights, cmap="Oranges", vmin=0, vmax=1)
-for i, j in zip(*np.nonzero(~allowed)):
-    ax.text(j, i, "0", ha="center", va="center", color="0.35",
-            fontsize=8)
-ax.set_xlabel("key position j")
-ax.set_ylabel("query position i")
-ax.set_title(f"Weights with mask = {mask_kind}")
-fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+pc.figures.show(pc.figures.heatmap(
+    weights, masked=~allowed, annotate=T <= 8, fmt=".2f", domain=(0, 1),
+    row_title="query position i", col_title="key position j", value_title="weight",
+    caption=(f"Attention weights with mask = {mask_kind} (T = {T}, {n_padding} padding "
+             "tokens): masked cells are hatched, their weight is exactly 0, and every "
+             "row still sums to 1.")))
 
 result = {
     "mask_kind": mask_kind, "T": T, "n_padding": n_padding,

@@ -2,8 +2,9 @@
 # take T * T * d_head multiply-adds (and as many again for weights @ V):
 # time O(T^2 d), memory O(T^2). Computed from the formula, not measured,
 # so the numbers are the same on every machine.
-import matplotlib.pyplot as plt
 import numpy as np
+
+import pycore as pc
 
 T = 4096  # @param {type: "select", options: [128, 512, 2048, 4096, 32768, 131072]}
 dtype = "float16"  # @param {type: "select", options: ["float16", "float32"]}
@@ -53,22 +54,13 @@ numpy_bytes = np.zeros((check_T, check_T), dtype=dtype).nbytes
 formula_ok = numpy_bytes == score_bytes(check_T, dtype)
 print(f"formula == NumPy nbytes at T = {check_T}: {formula_ok}")
 
-# Plot log2 values on plain axes: log-scale tick labels would need
-# Matplotlib's mathtext, which overflows the browser's stack.
-log_T = np.arange(7, 18)  # (11,): T = 128 ... 131072
-log_mib = [np.log2(score_bytes(2 ** int(n), dtype) / 2**20) for n in log_T]
-fig, ax = plt.subplots(figsize=(5.0, 3.0))
-ax.plot(log_T, log_mib, "o-", color="#b5562d")
-ax.axvline(np.log2(T), color="0.5", linewidth=0.8)
-x_ticks = [7, 10, 13, 17]
-ax.set_xticks(x_ticks)
-ax.set_xticklabels([f"{2 ** n:,}" for n in x_ticks])
-y_ticks = [-5, 0, 5, 10, 15]
-ax.set_yticks(y_ticks)
-ax.set_yticklabels([human_bytes(2.0 ** (n + 20)) for n in y_ticks])
-ax.set_xlabel("sequence length T (log scale)")
-ax.set_ylabel("per head (log scale)")
-ax.set_title(f"Score memory ({dtype}): slope 2 on log-log")
+lengths = 2 ** np.arange(7, 18)  # (11,): T = 128 ... 131072
+pc.figures.show(pc.figures.lines(
+    lengths, {f"{dtype} scores": [score_bytes(int(n), dtype) / 2**20 for n in lengths]},
+    log_x=True, log_y=True, points=True, vlines={f"T = {T:,}": T},
+    x_title="sequence length T", y_title="MiB per head and layer",
+    caption=(f"Memory of one head's T × T score matrix in {dtype}: a straight line of "
+             "slope 2 on log-log axes, since doubling T quadruples it.")))
 
 result = {
     "T": T, "dtype": dtype, "d_head": d_head,

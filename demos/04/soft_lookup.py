@@ -1,7 +1,6 @@
 # Attention as a soft dictionary lookup. A hard lookup returns the value
 # of the one best-matching key; attention returns a softmax-weighted
 # blend of all values. Raise the sharpness and the blend turns hard.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -57,17 +56,18 @@ print(f"change per degree: hard {hard_slope:g}, soft {soft_slope:.4f}")
 
 sweep = np.linspace(0.5, 40, 80)  # (80,) sharpness values
 soft_curve = [soft_lookup(q, s)[0][0, 0] for s in sweep]
-fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.0))
-left.bar(titles, weights[0], color="#b5562d")
-left.set_ylim(0, 1)
-left.set_title(f"weights at sharpness {sharpness:g}")
-right.plot(sweep, soft_curve, color="#b5562d", label="soft (attention)")
-right.axhline(hard, color="#3f4a9c", linestyle="--", label="hard (argmax)")
-right.axvline(sharpness, color="0.5", linewidth=0.8)
-right.set_xlabel("sharpness (score scale)")
-right.set_ylabel("value returned")
-right.legend(fontsize=8)
-fig.tight_layout()
+F = pc.figures
+F.show(F.panels([
+    F.bars(titles, weights[0], domain=(0, 1), annotate=True, y_title="weight",
+           x_title="shelf (key)", title=f"Weights at sharpness {sharpness:g}",
+           caption="Softmax weight of each shelf."),
+    F.lines(sweep, {"soft (attention)": soft_curve}, x_title="sharpness (score scale)",
+            y_title="value returned", hlines={f"hard (argmax) = {hard:g}": hard},
+            vlines={f"sharpness {sharpness:g}": sharpness}, title="Soft answer vs sharpness",
+            caption="The soft answer approaches the hard one as sharpness grows."),
+], columns=2, caption=(f"Left: how a query at {query_angle}° splits its attention over the "
+                       "four shelves. Right: the blended answer approaches the hard lookup's "
+                       "as the scores are scaled up.")))
 
 
 def gap_at(scale):

@@ -1,6 +1,5 @@
 # Scaled dot-product attention on three tokens, one step at a time
 # (Vaswani et al. 2017, section 3.2.1, eq. 1). Edit Q, K or V and run.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -40,20 +39,11 @@ lib_out, lib_weights = pc.scaled_dot_product_attention(
 agrees = np.allclose(lib_out, output) and np.allclose(lib_weights, weights)
 print("pycore agrees:", agrees)
 
-fig, ax = plt.subplots(figsize=(4.2, 3.4))
-image = ax.imshow(weights, cmap="Oranges", vmin=0, vmax=1)
-for i in range(weights.shape[0]):
-    for j in range(weights.shape[1]):
-        ax.text(j, i, f"{weights[i, j]:.3f}", ha="center", va="center",
-                color="white" if weights[i, j] > 0.6 else "black")
-ax.set_xticks(range(len(tokens)))
-ax.set_xticklabels(tokens)
-ax.set_yticks(range(len(tokens)))
-ax.set_yticklabels(tokens)
-ax.set_xlabel("key (attended to)")
-ax.set_ylabel("query (attending)")
-ax.set_title("Attention weights (each row sums to 1)")
-fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+pc.figures.show(pc.figures.heatmap(
+    weights, row_labels=tokens, col_labels=tokens, annotate=True, domain=(0, 1),
+    row_title="query (attending)", col_title="key (attended to)", value_title="weight",
+    caption=(f"Attention weights softmax(q·k × {scale:.3g}): row i is how query i "
+             "splits its attention over the keys; each row sums to 1.")))
 
 
 def tex(matrix, fmt):

@@ -43,5 +43,15 @@ def test_edges_and_strongest_edge_match_the_models_attention(layer, head, run_wi
 def test_default_figure_is_drawn(cpython_run):
     outcome = cpython_run("01/routing_graph")
     assert outcome["error"] is None, outcome["error"]
-    assert len(outcome["figures"]) == 1
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "routing_graph"
     assert outcome["result"]["layer"] == 0 and outcome["result"]["head"] == 2
+    params = {param["name"]: param.get("value") for param in figure["params"]}
+    assert params["itt_layer"] == 0 and params["itt_head"] == 2
+    drawn = {(e["q"], e["k"]): e["w"] for e in figure["datasets"]["itt_edges"]
+             if (e["l"], e["h"]) == (0, 2)}
+    edges = _edges(_text(), 0, 2)
+    assert sorted(drawn) == sorted((q, k) for q, k, _ in edges), "the lines drawn"
+    np.testing.assert_allclose([drawn[(q, k)] for q, k, _ in edges], [w for _, _, w in edges],
+                               rtol=1e-12, err_msg="line weights")
+    assert len({(e["l"], e["h"]) for e in figure["datasets"]["itt_edges"]}) == 8, "2 x 4 heads"

@@ -3,6 +3,7 @@
 The expected values here are written out by hand (the worked example's Q K^T as integers) or
 recomputed with plain NumPy, never read back from the demo or from pycore.
 """
+import html
 import re
 from pathlib import Path
 
@@ -30,6 +31,18 @@ def run(name, **params):
     outcome = run_demo(source, filename=str(path))
     assert outcome["error"] is None, f"{name} failed:\n{outcome['error']}"
     return outcome
+
+
+def heatmap_values(spec, masked_value=np.nan):
+    """The matrix a heatmap figure holds, masked cells as ``masked_value``."""
+    cells = spec["data"]["values"]
+    R = 1 + max(cell["r"] for cell in cells)
+    C = 1 + max(cell["c"] for cell in cells)
+    out = np.full((R, C), masked_value)
+    for cell in cells:
+        if not cell["masked"]:
+            out[cell["r"], cell["c"]] = cell["value"]
+    return out
 
 
 def softmax_rows(x):
@@ -77,7 +90,12 @@ def test_worked_example_every_step():
                                       r"\end{bmatrix}"
     assert "0.274 0.274 0.452" in outcome["stdout"]
     assert "pycore agrees: True" in outcome["stdout"]
-    assert len(outcome["figures"]) == 1, "the weights heatmap"
+    (figure,) = outcome["figures"]  # the weights heatmap
+    assert figure["usermeta"]["itt"]["kind"] == "heatmap"
+    np.testing.assert_allclose(heatmap_values(figure), weights, rtol=1e-12,
+                               err_msg="heatmap cells")
+    labels = figure["encoding"]["x"]["axis"]["labelExpr"]
+    assert '["the", "cat", "sat"]' in labels, "tokens label the columns"
 
 
 def test_worked_example_controls():
@@ -112,6 +130,20 @@ def test_masking_exact_zeros_and_rows_sum_to_one(mask_kind):
                                err_msg="masked weights")
 
 
+def test_masking_figure_shows_masked_cells_as_masked():
+    outcome = run("masking", mask_kind="both", T=5, n_padding=1)
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    allowed = np.array(result["allowed"])
+    masked = np.array([[cell["masked"] for cell in figure["data"]["values"]]]).reshape(5, 5)
+    np.testing.assert_array_equal(masked, ~allowed, err_msg="masked cells")
+    shown = heatmap_values(figure)
+    np.testing.assert_allclose(shown[allowed], np.array(result["weights"])[allowed], rtol=1e-12,
+                               err_msg="weights of the allowed cells")
+    assert all(cell["text"] == "" and cell["exact"] == "masked"
+               for cell in figure["data"]["values"] if cell["masked"]), "masked, never '0'"
+
+
 def test_masking_keeps_one_real_token():
     result = run("masking", mask_kind="padding", T=3, n_padding=9)["result"]
     assert result["n_padding"] == 2
@@ -132,6 +164,12 @@ def test_soft_lookup_turns_hard_as_sharpness_grows():
     assert gaps["s40"] < 0.1 * gaps["s1"], "a sharper softmax must approach the hard lookup"
     sharp = run("soft_lookup", sharpness=40.0, query_angle=12)["result"]
     assert sharp["gap"] < result["gap"]
+    (figure,) = run("soft_lookup", sharpness=4.0, query_angle=12)["figures"]
+    bars, curve = figure["concat"]
+    heights = [row["value"] for row in bars["layer"][0]["data"]["values"]]
+    np.testing.assert_allclose(heights, weights, rtol=1e-12, err_msg="bar heights")
+    hard_line = curve["layer"][-1]["data"]["values"][0]
+    assert hard_line["value"] == 10.0 and hard_line["label"].startswith("hard")
 
 
 def test_score_memory_facts():
@@ -146,6 +184,14 @@ def test_score_memory_facts():
     assert result["formula_matches_numpy"]
     fp32 = run("score_memory", dtype="float32", T=512)["result"]
     assert fp32["bytes"] == 512 * 512 * 4 and fp32["human"] == "1 MiB"
+    (figure,) = run("score_memory", dtype="float32", T=512)["figures"]
+    points = [row for row in figure["layer"][0]["data"]["values"]]
+    assert [row["x"] for row in points] == [2.0 ** n for n in range(7, 18)]
+    np.testing.assert_allclose([row["y"] for row in points],
+                               [(2 ** n) ** 2 * 4 / 2 ** 20 for n in range(7, 18)], rtol=1e-12,
+                               err_msg="MiB per head (float32)")
+    encoding = figure["layer"][0]["layer"][0]["encoding"]
+    assert encoding["x"]["scale"] == {"type": "log"} and encoding["y"]["scale"] == {"type": "log"}
 
 
 @pytest.mark.parametrize("mistake", ["zero after", "score 0"])
@@ -199,6 +245,7 @@ def test_rendered_chapter_shows_the_computed_numbers():
     spec.loader.exec_module(hook)
     markdown, placeholders = hook.render_markdown(CHAPTER.read_text(encoding="utf-8"), "04")
     assert len(placeholders) == len(DEMOS)
+    markdown = html.unescape(markdown)  # {{ result }} values are HTML-escaped (& -> &amp;)
     assert r"QK^\top = \begin{bmatrix}1 & 1 & 1 \\ 1 & 1 & 1 \\ 1 & 1 & 2\end{bmatrix}" in markdown
     sat = np.exp([0.5, 0.5, 1.0]) / (2 * np.exp(0.5) + np.exp(1.0))
     assert f"weight {sat[2]:.3f} on itself" in markdown
