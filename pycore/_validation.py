@@ -8,6 +8,10 @@ surfacing later as a broadcasting error or a silent NaN.
 dtype rule (used throughout pycore): float64 is the default; float32 inputs are preserved
 (float32 in -> float32 out). Integers, booleans-as-numbers and other float widths are
 converted to float64. Complex, string and object arrays are rejected with TypeError.
+
+Size rule: one call never allocates more than ``MAX_ELEMENTS`` array entries nor loops over
+more than ``MAX_ITEMS`` Python objects (layers, heads); a larger request fails at once with a
+ValueError instead of hanging the page or exhausting its memory.
 """
 
 from __future__ import annotations
@@ -17,8 +21,23 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+#: The most entries one array created by a pycore call may have: 2^27 (1 GiB in float64).
+MAX_ELEMENTS = 2 ** 27
+#: The most Python-level items (layers, heads, cached layers) one call may create.
+MAX_ITEMS = 100_000
+
 __all__ = [
+    "MAX_ELEMENTS",
+    "MAX_ITEMS",
     "as_float_array",
+    "as_generator",
+    "check_cache",
+    "check_finite_result",
+    "check_int",
+    "check_model",
+    "check_real",
+    "check_shape",
+    "check_size",
     "as_int_array",
     "check_choice",
     "check_finite",
@@ -84,12 +103,16 @@ def as_float_array(x: Any, name: str, *, dtype: type | None = None,
 
 def as_int_array(x: Any, name: str) -> np.ndarray:
     """Convert ``x`` to an int64 array; floats with a fractional part or booleans are rejected."""
-    arr = np.asarray(x)
-    if arr.dtype.kind in "iu":
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists, for example
+        raise TypeError(f"{name} could not be converted to an array: {exc}") from exc
+    if arr.dtype.kind in "iu" or (arr.dtype.kind == "f" and np.all(np.isfinite(arr))
+                                  and np.all(arr == np.round(arr))):
+        # Whole-valued floats (e.g. from np.array([0., 3.])) are accepted; 2.5 is not an id.
+        if arr.size and (arr.max() > np.iinfo(np.int64).max or arr.min() < -2 ** 63):
+            raise ValueError(f"{name} (shape {arr.shape}) holds values beyond the int64 range")
         return arr.astype(np.int64, copy=False)
-    # Whole-valued floats (e.g. from np.array([0., 3.])) are accepted; 2.5 is not an id.
-    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-        return arr.astype(np.int64)
     raise TypeError(
         f"{name} must be an integer array, got dtype {arr.dtype} with shape {arr.shape}"
     )
@@ -136,22 +159,151 @@ def _is_int(n: Any) -> bool:
     return isinstance(n, numbers.Integral) and not isinstance(n, bool)
 
 
-def check_positive_int(n: Any, name: str) -> int:
-    """Return ``int(n)`` if it is an integer >= 1, else raise TypeError/ValueError."""
+def check_int(n: Any, name: str, *, min_value: int | None = None,
+              max_value: int | None = None) -> int:
+    """Return ``int(n)`` if it is an integer (not a bool) within the given bounds."""
+    if not _is_int(n):
+        raise TypeError(f"{name} must be an integer, got {n!r} ({type(n).__name__})")
+    if min_value is not None and n < min_value:
+        raise ValueError(f"{name} must be >= {min_value}, got {n}")
+    if max_value is not None and n > max_value:
+        raise ValueError(f"{name}={n} is too large: at most {max_value:,} is supported")
+    return int(n)
+
+
+def check_positive_int(n: Any, name: str, max_value: int | None = None) -> int:
+    """Return ``int(n)`` if it is an integer >= 1 (and <= ``max_value``), else raise."""
     if not _is_int(n):
         raise TypeError(f"{name} must be an integer, got {n!r} ({type(n).__name__})")
     if n < 1:
         raise ValueError(f"{name} must be a positive integer, got {n}")
-    return int(n)
+    return check_int(n, name, max_value=max_value)
 
 
-def check_nonnegative_int(n: Any, name: str) -> int:
-    """Return ``int(n)`` if it is an integer >= 0, else raise TypeError/ValueError."""
+def check_nonnegative_int(n: Any, name: str, max_value: int | None = None) -> int:
+    """Return ``int(n)`` if it is an integer >= 0 (and <= ``max_value``), else raise."""
     if not _is_int(n):
         raise TypeError(f"{name} must be an integer, got {n!r} ({type(n).__name__})")
     if n < 0:
         raise ValueError(f"{name} must be a non-negative integer, got {n}")
-    return int(n)
+    return check_int(n, name, max_value=max_value)
+
+
+def check_real(x: Any, name: str) -> float:
+    """Return ``float(x)`` if it is a finite real number (not a bool), else raise."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {x!r} ({type(x).__name__})")
+    x = float(x)
+    if not np.isfinite(x):
+        raise ValueError(f"{name} must be finite, got {x}")
+    return x
+
+
+def check_size(shape: Sequence[int], name: str) -> tuple:
+    """Raise ValueError if an array of ``shape`` would exceed ``MAX_ELEMENTS`` entries.
+
+    Call it before allocating, with Python ints, so the product itself cannot overflow.
+    """
+    count = 1
+    for n in shape:
+        count *= int(n)
+    if count > MAX_ELEMENTS:
+        raise ValueError(f"{name} would have shape {tuple(int(n) for n in shape)} "
+                         f"({count:,} entries); pycore allocates at most {MAX_ELEMENTS:,} "
+                         "entries in one call")
+    return tuple(int(n) for n in shape)
+
+
+def check_shape(arr: np.ndarray, name: str, spec: str, **sizes: int):
+    """Check ``arr.shape`` against ``spec`` and return its named sizes, in one line.
+
+    ``spec`` names the dims, optionally after ``...`` for any leading (batch) dims::
+
+        B, T, d_model = check_shape(x, "x", "(B, T, d_model)")
+        T_k, d_k = check_shape(k, "k", "(..., T_k, d_k)", d_k=d_k)  # d_k must equal q's
+
+    A size given as a keyword must match. Returns the sizes as a tuple, or a single int
+    when ``spec`` names one dim. Raises ValueError naming ``name`` and both shapes.
+    """
+    names = [n.strip() for n in spec.strip("() ").split(",") if n.strip()]
+    leading = bool(names) and names[0] == "..."
+    names = names[1:] if leading else names
+    expected = "(" + ", ".join((["..."] if leading else [])
+                              + [str(sizes.get(n, n)) for n in names]) + ")"
+    ok = arr.ndim >= len(names) if leading else arr.ndim == len(names)
+    dims = tuple(int(n) for n in arr.shape[arr.ndim - len(names):]) if ok else ()
+    if not ok or any(dims[i] != sizes[n] for i, n in enumerate(names) if n in sizes):
+        raise ValueError(f"{name} has shape {tuple(arr.shape)}, expected {expected}")
+    return dims[0] if len(dims) == 1 else dims
+
+
+def check_finite_result(out: np.ndarray, what: str, cause: str) -> np.ndarray:
+    """Raise ValueError if ``out`` (computed from finite inputs) overflowed to inf or NaN.
+
+    ``what`` names the result and ``cause`` the arguments whose size made it overflow, so
+    that the message tells the reader what to rescale.
+    """
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{what} overflowed float{8 * out.dtype.itemsize} (inf or NaN) although "
+                         f"every input is finite: {cause} too large in magnitude")
+    return out
+
+
+def check_model(model: Any, name: str = "model") -> Any:
+    """Raise TypeError unless ``model`` has what decoding needs (the interface of DecoderLM).
+
+    That is ``model.config.vocab_size``, ``model.config.max_len``, ``model.forward`` and
+    ``model.new_cache``. A params dict is the usual mistake, and the message says what to do.
+    """
+    config = getattr(model, "config", None)
+    if not (all(isinstance(getattr(config, a, None), int) for a in ("vocab_size", "max_len"))
+            and callable(getattr(model, "forward", None))
+            and callable(getattr(model, "new_cache", None))):
+        hint = (" (a params dict: wrap it as pycore.DecoderLM(config, params))"
+                if isinstance(model, dict) else "")
+        raise TypeError(f"{name} must be a DecoderLM, or an object with .config.vocab_size, "
+                        f".config.max_len, .forward and .new_cache; got "
+                        f"{type(model).__name__}{hint}")
+    return model
+
+
+def as_generator(rng: Any, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` if it is a ``numpy.random.Generator``, or a new one seeded by an int."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if _is_int(rng):
+        if rng < 0:
+            raise ValueError(f"{name} must be a non-negative int seed, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"{name} must be a numpy.random.Generator or an int seed, got {rng!r} "
+                    f"({type(rng).__name__}); pycore uses no global random state")
+
+
+def check_cache(cache: Any, name: str, spec: dict, produced_by: str) -> None:
+    """Check that ``cache`` is a forward pass's cache: a dict with ``spec``'s keys and types.
+
+    ``spec`` maps each key to a type (or tuple of types), or to a nested spec for a nested
+    cache. A backward pass given anything else fails here, naming the cache, the key and
+    the function whose output it should be, rather than with a KeyError deep inside.
+    """
+    if not isinstance(cache, dict):
+        raise TypeError(f"{name} must be the dict returned by {produced_by}, got "
+                        f"{type(cache).__name__}")
+    for key, kind in spec.items():
+        where = f"{name}[{key!r}]"
+        if key not in cache:
+            raise ValueError(f"{name} has no {key!r} entry: pass the cache returned by "
+                             f"{produced_by}")
+        if isinstance(kind, dict):
+            check_cache(cache[key], where, kind, produced_by)
+        elif not isinstance(cache[key], kind):
+            raise TypeError(f"{where} is a {type(cache[key]).__name__}; the cache returned by "
+                            f"{produced_by} holds a {_type_names(kind)} there")
+
+
+def _type_names(kind) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join("None" if k is type(None) else k.__name__ for k in kinds)
 
 
 def check_positive_float(x: Any, name: str) -> float:

@@ -19,7 +19,13 @@ import math
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_same_shape, result_dtype
+from ._validation import (
+    as_float_array,
+    check_choice,
+    check_finite_result,
+    check_same_shape,
+    result_dtype,
+)
 
 __all__ = [
     "relu",
@@ -35,6 +41,9 @@ _GELU_FORMS = ("tanh", "none")
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_TANH_C = 0.044715
 _erf = np.vectorize(math.erf, otypes=[np.float64])
+# Beyond |x| = 1e5 the tanh form has saturated (tanh(u) = +-1 exactly): clipping x there
+# changes no result and keeps x^3 from overflowing.
+_TANH_CLIP = 1e5
 
 
 def _pair(dy, x):
@@ -99,7 +108,8 @@ def gelu(x, approximate: str = "tanh") -> np.ndarray:
         out = 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
     else:
         # x * x * x rather than x**3: NumPy 2 computes a float32 cube via pow, ~100x slower.
-        out = 0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x * x * x)))
+        c = np.clip(x, -_TANH_CLIP, _TANH_CLIP)
+        out = 0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (c + _GELU_TANH_C * c * c * c)))
     return out.astype(x.dtype, copy=False)
 
 
@@ -122,15 +132,16 @@ def gelu_backward(dy, x, approximate: str = "tanh") -> np.ndarray:
     """
     check_choice(approximate, "approximate", _GELU_FORMS)
     dy, x = _pair(dy, x)
+    c = np.clip(x, -_TANH_CLIP, _TANH_CLIP)  # the derivative is exactly 0 or 1 beyond
     if approximate == "none":
         cdf = 0.5 * (1.0 + _erf(x / math.sqrt(2.0)))
-        pdf = np.exp(-0.5 * x**2) / math.sqrt(2.0 * math.pi)
-        grad = cdf + x * pdf
+        pdf = np.exp(-0.5 * c**2) / math.sqrt(2.0 * math.pi)
+        grad = cdf + c * pdf
     else:
-        t = np.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x * x * x))
-        du_dx = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * x**2)
-        grad = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t**2) * du_dx
-    return (dy * grad).astype(x.dtype, copy=False)
+        t = np.tanh(_SQRT_2_OVER_PI * (c + _GELU_TANH_C * c * c * c))
+        du_dx = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * c**2)
+        grad = 0.5 * (1.0 + t) + 0.5 * c * (1.0 - t**2) * du_dx
+    return check_finite_result((dy * grad).astype(x.dtype, copy=False), "dx", "dy is")
 
 
 def sigmoid(x) -> np.ndarray:
@@ -178,4 +189,4 @@ def silu_backward(dy, x) -> np.ndarray:
     """
     dy, x = _pair(dy, x)
     s = sigmoid(x)
-    return dy * (s + x * s * (1.0 - s))
+    return check_finite_result(dy * (s + x * s * (1.0 - s)), "dx", "dy is")

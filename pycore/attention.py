@@ -17,6 +17,13 @@ by its group of query heads (its gradient summed over the group).
 
 A query row whose keys are all masked has no softmax distribution: pycore raises ValueError
 rather than return NaN (PyTorch returns NaN there) or silently zeros.
+
+Very large but finite inputs (q and k of 1e160, or scale = 1e308) give scores beyond the
+float range, and the plain formula returns inf - inf = NaN. The softmax only needs score
+differences, so pycore then works with t = s / 2^E instead, dividing q, k and the scale by
+powers of two (exact in floating point): w = softmax(s) = exp(2^E (t - max t)) / sum(...).
+Differences too large to represent give weight exactly 0, as the true softmax nearly does.
+Inputs of ordinary size never take this path, so their results are unchanged.
 """
 
 from __future__ import annotations
@@ -28,12 +35,62 @@ import numpy as np
 from ._validation import (
     as_float_array,
     broadcast_shapes,
+    check_cache,
+    check_finite_result,
     check_ndim,
     check_positive_float,
     unbroadcast,
 )
 
-__all__ = ["scaled_dot_product_attention", "attention_forward", "attention_backward"]
+__all__ = ["scaled_dot_product_attention", "attention_forward", "attention_backward",
+           "score_operands", "value_operand", "exp_scaled"]
+
+_CACHE_SPEC = {"q": np.ndarray, "k": np.ndarray, "v": np.ndarray, "weights": np.ndarray,
+               "scale": float}
+
+
+def _max_abs(a) -> float:
+    return float(np.max(np.abs(a))) if a.size else 0.0
+
+
+def score_operands(q, k, scale, bias_max=0.0):
+    """Operands whose scores cannot overflow: (q', k', c, E) with scale q k^T = 2^E c q' k'^T.
+
+    Normally this is (q, k, scale, 0): the plain product. Only when the bound
+    max|q| max|k| d_k scale + max|bias| comes near the dtype's largest value are q, k and
+    scale divided by powers of two (exact), so that t = c q' k'^T is at most d_k in size
+    and the true scores are s = 2^E t.
+    """
+    largest = float(np.finfo(q.dtype).max)
+    bound = _max_abs(q) * _max_abs(k) * q.shape[-1] * scale + bias_max  # >= every |score|
+    if bound < largest / 4:
+        return q, k, scale, 0
+    e_q, e_k = (int(np.frexp(_max_abs(a))[1]) for a in (q, k))  # max|a| < 2^e_a
+    c, e_s = np.frexp(scale)  # scale = c 2^e_s, c in [0.5, 1)
+    return np.ldexp(q, -e_q), np.ldexp(k, -e_k), float(c), e_q + e_k + int(e_s)
+
+
+def exp_scaled(t, E: int):
+    """exp(2^E t) for t <= 0: a difference of scaled scores back on the true scale.
+
+    With E = 0 this is exp(t). A difference that no longer fits gives exp(-inf) = 0.
+    """
+    if E == 0:
+        return np.exp(t)
+    with np.errstate(over="ignore"):  # -inf here is the intended limit
+        return np.exp(np.ldexp(t, E))
+
+
+def value_operand(v, T_k: int):
+    """(v', e) with v = 2^e v', so that sums of up to T_k weighted rows of v' cannot overflow.
+
+    (v, 0) unless the values are within a factor 4 T_k of the dtype's largest value.
+    """
+    largest = float(np.finfo(v.dtype).max)
+    if _max_abs(v) < largest / (4 * T_k):
+        return v, 0
+    e_v = int(np.frexp(_max_abs(v))[1])
+    return np.ldexp(v, -e_v), e_v
 
 
 def _check_qkv(q, k, v):
@@ -100,7 +157,7 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
     scale = 1.0 / math.sqrt(d_k) if scale is None else check_positive_float(scale, "scale")
     shapes = [("scores", batch + (T_q, T_k))]
 
-    scores = np.matmul(q, np.swapaxes(k, -1, -2)) * q.dtype.type(scale)  # (..., T_q, T_k)
+    bias_max = 0.0
     if bias is not None:
         bias = as_float_array(bias, "bias", dtype=q.dtype, allow_nonfinite=True)
         if np.any(np.isnan(bias)) or np.any(bias == np.inf):
@@ -108,7 +165,12 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
                              "values or -inf are allowed")
         shapes.append(("bias", bias.shape))
         broadcast_shapes(*shapes)
-        scores = scores + bias  # (..., T_q, T_k), broadcast
+        bias_max = _max_abs(bias[np.isfinite(bias)])
+    # scores / 2^E; E = 0 (the plain scores) unless they would overflow (module docstring)
+    q_s, k_s, c, E = score_operands(q, k, scale, bias_max)
+    scores = np.matmul(q_s, np.swapaxes(k_s, -1, -2)) * q.dtype.type(c)  # (..., T_q, T_k)
+    if bias is not None:
+        scores = scores + (np.ldexp(bias, -E) if E else bias)  # (..., T_q, T_k), broadcast
     if mask is not None:
         mask = np.asarray(mask)
         if mask.dtype != np.bool_:
@@ -122,10 +184,13 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
         n_bad = int(np.sum(row_max == -np.inf))
         raise ValueError(f"{n_bad} query row(s) of the (..., T_q={T_q}, T_k={T_k}) scores have "
                          "every key masked; attention is undefined for a fully masked row")
-    e = np.exp(scores - row_max)  # stable softmax (see pycore.softmax)
+    e = exp_scaled(scores - row_max, E)  # stable softmax (see pycore.softmax)
     weights = e / np.sum(e, axis=-1, keepdims=True)  # (..., T_q, T_k)
-    out = np.matmul(weights, v)  # (..., T_q, d_v)
-    cache = {"q": q, "k": k, "v": v, "weights": weights, "scale": scale}
+    v_s, e_v = value_operand(v, T_k)
+    out = np.matmul(weights, v_s)  # (..., T_q, d_v)
+    if e_v:
+        out = check_finite_result(np.ldexp(out, e_v), "attention's output", "v is")
+    cache = {"q": q, "k": k, "v": v, "weights": weights, "scale": float(scale)}
     return out, cache
 
 
@@ -146,6 +211,7 @@ def attention_backward(dout, cache):
     dv : ndarray, same shape as ``v``
         Gradients of the loss. (``mask`` and ``bias`` receive none: they are not trainable.)
     """
+    check_cache(cache, "cache", _CACHE_SPEC, "attention_forward")
     q, k, v, w, scale = cache["q"], cache["k"], cache["v"], cache["weights"], cache["scale"]
     dout = as_float_array(dout, "dout", dtype=q.dtype)
     expected = w.shape[:-1] + (v.shape[-1],)
@@ -157,7 +223,10 @@ def attention_backward(dout, cache):
     s = q.dtype.type(scale)
     dq = np.matmul(ds, k) * s  # (..., T_q, d_k)
     dk = np.matmul(np.swapaxes(ds, -1, -2), q) * s  # (..., T_k, d_k)
-    return unbroadcast(dq, q.shape), unbroadcast(dk, k.shape), unbroadcast(dv, v.shape)
+    grads = (unbroadcast(dq, q.shape), unbroadcast(dk, k.shape), unbroadcast(dv, v.shape))
+    for g, n in zip(grads, ("dq", "dk", "dv")):
+        check_finite_result(g, n, "dout or the cached q, k, v are")
+    return grads
 
 
 def scaled_dot_product_attention(q, k, v, mask=None, *, bias=None, scale=None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_positive_float, check_real
 from .config import TransformerConfig
 from .decoder import DecoderLM, decoder_backward, decoder_forward
 from .losses import cross_entropy_backward, cross_entropy_forward
@@ -70,18 +71,37 @@ def numerical_gradient(f, x, h: float = 1e-6):
     The error is O(h^2), about 1e-10 relative for smooth f in float64 (Goodfellow et al.
     2016, section 11.5). Cost: two evaluations of f per entry, so use tiny models.
     """
+    if not callable(f):
+        raise TypeError(f"f must be a function of no arguments returning a float, got "
+                        f"{type(f).__name__}")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError("x must be a float64 NumPy array (finite differences need float64)")
-    if not x.flags.c_contiguous:
-        raise ValueError("x must be C-contiguous (it is perturbed in place through a flat view)")
+    if not x.flags.c_contiguous or not x.flags.writeable:
+        raise ValueError("x must be a writeable C-contiguous array (it is perturbed in place "
+                         "through a flat view)")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"x (shape {x.shape}) contains NaN or inf")
+    h = check_positive_float(h, "h")
     grad = np.zeros_like(x)
     flat, gflat = x.reshape(-1), grad.reshape(-1)  # views: writes reach x and grad
     for i in range(flat.size):
         old = flat[i]
         flat[i] = old + h
-        plus = f()
+        plus = _value(f, "f() at x + h e_i")
         flat[i] = old - h
-        minus = f()
+        minus = _value(f, "f() at x - h e_i")
         flat[i] = old
         gflat[i] = (plus - minus) / (2 * h)
+        if not np.isfinite(gflat[i]) or flat[i] + h == flat[i]:
+            raise ValueError(f"the difference quotient at index {i} is not usable: h={h} is too "
+                             f"small or too large for x[{i}] = {old} (x + h must differ from x "
+                             "and f must change by a finite amount)")
     return grad
+
+
+def _value(f, where: str) -> float:
+    """f() as a finite float; a NaN or a non-number would silently spoil the gradient."""
+    try:
+        return check_real(f(), where)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"f must return a finite real number: {exc}") from exc

@@ -14,12 +14,21 @@ which is why deep pre-norm stacks train stably: the gradient has a path with no 
 
 from __future__ import annotations
 
-from .config import TransformerConfig
-from .feed_forward import feed_forward_backward, feed_forward_forward
+from ._validation import check_cache, check_choice
+from .config import NORMS, TransformerConfig
+from .feed_forward import check_ffn_cache, feed_forward_backward, feed_forward_forward
+from .multi_head import _CACHE_SPEC as _ATTENTION_CACHE_SPEC
 from .multi_head import multi_head_attention_backward, multi_head_attention_forward
-from .norms import layer_norm_backward, layer_norm_forward, rms_norm_backward, rms_norm_forward
+from .norms import (
+    NORM_CACHE_SPECS,
+    layer_norm_backward,
+    layer_norm_forward,
+    rms_norm_backward,
+    rms_norm_forward,
+)
 
-__all__ = ["norm_forward", "norm_backward", "block_forward", "block_backward", "block"]
+__all__ = ["norm_forward", "norm_backward", "block_forward", "block_backward", "block",
+           "check_block_cache"]
 
 
 def norm_forward(x, params, kind):
@@ -107,6 +116,17 @@ def block_forward(x, params, config: TransformerConfig, *, causal=True, mask=Non
     return out, bc
 
 
+def check_block_cache(bc, name: str = "bc") -> None:
+    """Check that ``bc`` is what ``block_forward`` returned, naming the first thing amiss."""
+    check_cache(bc, name, {"pre": bool, "kind": str, "has_cross": bool}, "block_forward")
+    norm = NORM_CACHE_SPECS[check_choice(bc["kind"], f"{name}['kind']", NORMS)]
+    spec = {"norm1": norm, "attn": _ATTENTION_CACHE_SPEC, "norm2": norm, "ffn": dict}
+    if bc["has_cross"]:
+        spec.update(norm_c=norm, cross=_ATTENTION_CACHE_SPEC)
+    check_cache(bc, name, spec, "block_forward")
+    check_ffn_cache(bc["ffn"], f"{name}['ffn']")
+
+
 def block_backward(dout, bc):
     """Backward of ``block_forward``.
 
@@ -121,6 +141,7 @@ def block_backward(dout, bc):
     of shape (B, S_src, d_model).
     grads : dict keyed like the block's params.
     """
+    check_block_cache(bc)
     kind, pre = bc["kind"], bc["pre"]
     grads = {}
     # Feed-forward sublayer: out = h + FFN(Norm2(h)) or out = Norm2(h + FFN(h)).

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_int_array, check_ndim
-from .block import block_backward, block_forward, norm_backward, norm_forward
+from ._validation import as_float_array, as_int_array, check_cache, check_finite_result, check_ndim
+from .block import block_backward, block_forward, check_block_cache, norm_backward, norm_forward
 from .config import TransformerConfig
 from .embedding import embedding_backward, embedding_forward
 from .kv_cache import KVCache
@@ -108,6 +108,7 @@ def decoder_forward(params, config: TransformerConfig, ids, *, cache: KVCache = 
     fcache["h"] = x  # (B, T, d_model), input to the output projection
     W_out = params["tokens"].T if config.tie_embeddings else params["lm_head"]  # (d_model, V)
     logits = x @ W_out  # (B, T, V)
+    check_finite_result(logits, "the logits", "params are")
     if return_diagnostics:
         fcache["diagnostics"] = {"attention": [bc["attn"]["weights"] for bc in blocks],
                                  "residuals": residuals}
@@ -128,6 +129,10 @@ def decoder_backward(dlogits, fcache):
     grads : dict nested like the params, every array the shape of its parameter. (There is
     no dx: the input ids are integers.)
     """
+    check_cache(fcache, "fcache", {"config": TransformerConfig, "params": dict, "blocks": list,
+                                   "embed": dict, "h": np.ndarray}, "decoder_forward")
+    for i, bc in enumerate(fcache["blocks"]):
+        check_block_cache(bc, f"fcache['blocks'][{i}]")
     config, params = fcache["config"], fcache["params"]
     if "cached" in fcache:
         raise ValueError("this forward pass used a KV cache; run it without one to "

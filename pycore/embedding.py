@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_int_array, check_ndim
+from ._validation import as_float_array, as_int_array, check_cache, check_finite_result, check_ndim
 
 __all__ = ["embedding", "embedding_forward", "embedding_backward"]
 
@@ -61,13 +61,18 @@ def embedding_backward(dout, cache) -> np.ndarray:
     -------
     dE : ndarray of shape (V, d_model); rows of unused ids are 0.
     """
+    check_cache(cache, "cache", {"ids": np.ndarray, "shape": tuple, "dtype": object},
+                "embedding_forward")
+    if len(cache["shape"]) != 2:
+        raise ValueError(f"cache['shape'] is {cache['shape']}; embedding_forward stores E's "
+                         "shape (V, d_model) there")
     ids, (V, d_model) = cache["ids"], cache["shape"]
     dout = as_float_array(dout, "dout", dtype=cache["dtype"])
     if dout.shape != ids.shape + (d_model,):
         raise ValueError(f"dout has shape {dout.shape}, expected {ids.shape + (d_model,)}")
     dE = np.zeros((V, d_model), dtype=dout.dtype)
     np.add.at(dE, ids.reshape(-1), dout.reshape(-1, d_model))  # accumulate repeated ids
-    return dE
+    return check_finite_result(dE, "dE", "dout is")
 
 
 def embedding(ids, E) -> np.ndarray:

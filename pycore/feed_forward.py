@@ -17,7 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_keys, check_ndim
+from ._validation import (
+    as_float_array,
+    check_cache,
+    check_choice,
+    check_finite_result,
+    check_keys,
+    check_ndim,
+)
 from .activations import gelu, gelu_backward, relu, relu_backward, silu, silu_backward
 
 __all__ = ["feed_forward", "feed_forward_forward", "feed_forward_backward", "FFN_PARAM_NAMES"]
@@ -29,6 +36,17 @@ FFN_PARAM_NAMES = {
     "swiglu": ("W_gate", "W_up", "W_down"),
 }
 _ACTIVATIONS = tuple(FFN_PARAM_NAMES)
+
+
+def check_ffn_cache(cache, name: str = "cache") -> None:
+    """Check that ``cache`` is what ``feed_forward_forward`` returned (keys, types, params)."""
+    spec = {"x": np.ndarray, "params": dict, "activation": str, "gelu_approximate": str,
+            "hidden": np.ndarray}
+    check_cache(cache, name, spec, "feed_forward_forward")
+    activation = check_choice(cache["activation"], f"{name}['activation']", _ACTIVATIONS)
+    extra = ("gate", "up") if activation == "swiglu" else ("pre",)
+    check_cache(cache, name, {n: np.ndarray for n in extra}, "feed_forward_forward")
+    check_keys(cache["params"], f"{name}['params']", FFN_PARAM_NAMES[activation])
 
 
 def _check_params(x, params, activation):
@@ -88,14 +106,16 @@ def feed_forward_forward(x, params, activation: str = "gelu", *, gelu_approximat
         up = x @ p["W_up"]  # (..., d_ff)
         hidden = silu(gate) * up  # (..., d_ff)
         cache.update(gate=gate, up=up, hidden=hidden)
-        return hidden @ p["W_down"], cache  # (..., d_model)
+        out = hidden @ p["W_down"]  # (..., d_model)
+        return check_finite_result(out, "feed_forward's output", "x or params are"), cache
     pre = x @ p["W1"] + p["b1"]  # (..., d_ff)
     if activation == "relu":
         hidden = relu(pre)
     else:
         hidden = gelu(pre, approximate=gelu_approximate)  # validates gelu_approximate
     cache.update(pre=pre, hidden=hidden)
-    return hidden @ p["W2"] + p["b2"], cache  # (..., d_model)
+    out = hidden @ p["W2"] + p["b2"]  # (..., d_model)
+    return check_finite_result(out, "feed_forward's output", "x or params are"), cache
 
 
 def feed_forward_backward(dout, cache):
@@ -111,6 +131,7 @@ def feed_forward_backward(dout, cache):
     dx : ndarray of shape (..., d_model)
     grads : dict keyed like ``params`` with arrays of the same shapes (dW1, db1, ...).
     """
+    check_ffn_cache(cache)
     x, p, activation = cache["x"], cache["params"], cache["activation"]
     dout = as_float_array(dout, "dout", dtype=x.dtype)
     if dout.shape != x.shape:
@@ -145,7 +166,9 @@ def feed_forward_backward(dout, cache):
         grads["b1"] = dpre.sum(axis=0)  # (d_ff,)
         dx = dpre @ p["W1"].T  # (N, d_model)
     order = FFN_PARAM_NAMES[activation]
-    return dx.reshape(x.shape), {n: grads[n] for n in order}
+    for n in order:
+        check_finite_result(grads[n], f"the gradient of {n}", "dout or the cached x are")
+    return check_finite_result(dx.reshape(x.shape), "dx", "dout is"), {n: grads[n] for n in order}
 
 
 def feed_forward(x, params, activation: str = "gelu", *, gelu_approximate: str = "tanh"):

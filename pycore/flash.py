@@ -15,6 +15,10 @@ The result equals ``scaled_dot_product_attention`` up to rounding (about 1e-12 i
 while the extra memory is O(T * d + B_r * B_c) instead of the O(T_q * T_k) score matrix. On
 a GPU this saves reads and writes to slow memory; in NumPy it only shows the memory saving.
 
+Scores too large for the float range are handled as in ``scaled_dot_product_attention``:
+the tiles hold t = s / 2^E (q, k and the scale divided by powers of two) and every exponential
+is taken of 2^E times a difference of t, so huge finite inputs still give a finite result.
+
 With ``causal=True`` the mask is ``causal_mask(T_q, T_k)`` (query i sees keys
 j <= i + T_k - T_q), and tiles lying entirely in the future are skipped, as in the paper.
 """
@@ -25,7 +29,14 @@ import math
 
 import numpy as np
 
-from ._validation import as_float_array, broadcast_shapes, check_ndim, check_positive_int
+from ._validation import (
+    as_float_array,
+    broadcast_shapes,
+    check_finite_result,
+    check_ndim,
+    check_positive_int,
+)
+from .attention import exp_scaled, score_operands, value_operand
 
 __all__ = ["flash_attention"]
 
@@ -72,7 +83,10 @@ def flash_attention(q, k, v, *, block_size: int = 64, causal: bool = False) -> n
     if causal and T_k < T_q:
         raise ValueError(f"causal attention needs T_k >= T_q; got q {q.shape}, k {k.shape}")
     batch = broadcast_shapes(("q", q.shape[:-2]), ("k", k.shape[:-2]), ("v", v.shape[:-2]))
-    scale = dtype(1.0 / math.sqrt(d_k))
+    # scores / 2^E, with E = 0 unless the plain scores would overflow (see attention.py)
+    q, k, c, E = score_operands(q, k, 1.0 / math.sqrt(d_k))
+    scale = dtype(c)
+    v, e_v = value_operand(v, T_k)  # v / 2^e_v, so the running sums cannot overflow either
     offset = T_k - T_q  # query i sits at absolute position i + offset (causal_mask's alignment)
     B_r = B_c = block_size
 
@@ -98,14 +112,14 @@ def flash_attention(q, k, v, *, block_size: int = 64, causal: bool = False) -> n
             # A row whose keys in this tile are all masked has m_blk = -inf; shifting by 0
             # instead makes its p exactly 0 without computing -inf - (-inf) = NaN.
             m_blk_safe = np.where(np.isfinite(m_blk), m_blk, 0)
-            p = np.exp(s - m_blk_safe)  # (..., B_r, B_c)
+            p = exp_scaled(s - m_blk_safe, E)  # (..., B_r, B_c)
             l_blk = np.sum(p, axis=-1, keepdims=True)  # (..., B_r, 1)
             m_old = m[..., i0:i0 + B_r, :]  # (..., B_r, 1)
             l_old = l[..., i0:i0 + B_r, :]  # (..., B_r, 1)
             m_new = np.maximum(m_old, m_blk)  # (line 11)
             m_new_safe = np.where(np.isfinite(m_new), m_new, 0)
-            alpha = np.exp(m_old - m_new_safe)  # rescales the old statistics (0 if m_old=-inf)
-            beta = np.exp(m_blk_safe - m_new_safe) * np.isfinite(m_blk)  # rescales this tile
+            alpha = exp_scaled(m_old - m_new_safe, E)  # rescales the old statistics (0 if -inf)
+            beta = exp_scaled(m_blk_safe - m_new_safe, E) * np.isfinite(m_blk)  # this tile
             l_new = alpha * l_old + beta * l_blk  # (..., B_r, 1)
             l_safe = np.where(l_new > 0, l_new, 1)  # rows that have seen no key yet stay 0
             out[..., i0:i0 + B_r, :] = (  # line 12, (..., B_r, d_v)
@@ -113,4 +127,6 @@ def flash_attention(q, k, v, *, block_size: int = 64, causal: bool = False) -> n
             ) / l_safe
             m[..., i0:i0 + B_r, :] = m_new  # line 13
             l[..., i0:i0 + B_r, :] = l_new
+    if e_v:
+        out = check_finite_result(np.ldexp(out, e_v), "flash_attention's output", "v is")
     return out

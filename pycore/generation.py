@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_nonnegative_int, check_positive_float
+from ._validation import check_model, check_nonnegative_int, check_positive_float
 from .sampling import apply_repetition_penalty, as_generator, check_sampling_settings, sample
 from .sampling import greedy as argmax_token
 
 __all__ = ["generate", "check_prompt"]
 
 
-def check_prompt(model, prompt_ids, max_new_tokens: int, name: str = "prompt_ids"):
+def check_prompt(model, prompt_ids, max_new_tokens: int, name: str = "prompt_ids",
+                 model_name: str = "model"):
     """Validate token ids for ``model`` and the length budget; return (B, T) int64 ids.
 
     Parameters
@@ -35,8 +36,8 @@ def check_prompt(model, prompt_ids, max_new_tokens: int, name: str = "prompt_ids
     model : DecoderLM-like
     prompt_ids : array_like of int, shape (T,) or (B, T), T >= 1
     max_new_tokens : int >= 0
-    name : str
-        Argument name used in messages.
+    name, model_name : str
+        Argument names used in messages.
 
     Returns
     -------
@@ -44,6 +45,7 @@ def check_prompt(model, prompt_ids, max_new_tokens: int, name: str = "prompt_ids
     was_1d : bool
         True if ``prompt_ids`` was 1-D (so results can be returned 1-D as well).
     """
+    check_model(model, model_name)
     ids = np.asarray(prompt_ids)
     if ids.dtype.kind not in "iu":
         raise TypeError(f"{name} must be integer token ids, got dtype {ids.dtype}")
@@ -96,7 +98,7 @@ def generate(model, prompt_ids, max_new_tokens: int, *, temperature: float = 1.0
     if repetition_penalty is not None:
         repetition_penalty = check_positive_float(repetition_penalty, "repetition_penalty")
     if not greedy:
-        rng = as_generator(seed)
+        rng = as_generator(seed, "seed")
         # Fail on bad settings now rather than after the first forward pass.
         temperature, top_k, top_p = check_sampling_settings(temperature, top_k, top_p)
     B = ids.shape[0]

@@ -17,10 +17,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_int_array, check_ndim
+from ._validation import (
+    as_float_array,
+    as_int_array,
+    check_cache,
+    check_int,
+    check_ndim,
+    check_real,
+)
 from .softmax import log_softmax
 
 __all__ = ["cross_entropy", "cross_entropy_forward", "cross_entropy_backward"]
+
+_CACHE_SPEC = {"logp": np.ndarray, "targets": np.ndarray, "keep": np.ndarray, "n_kept": int}
 
 
 def cross_entropy_forward(logits, targets, ignore_index=None):
@@ -51,6 +60,8 @@ def cross_entropy_forward(logits, targets, ignore_index=None):
     check_ndim(logits, "logits", min_ndim=1, expected="(..., V)")
     targets = as_int_array(targets, "targets")
     V = logits.shape[-1]
+    if ignore_index is not None:
+        ignore_index = check_int(ignore_index, "ignore_index")
     if targets.shape != logits.shape[:-1]:
         raise ValueError(f"targets has shape {targets.shape}, expected {logits.shape[:-1]} "
                          f"(logits {logits.shape} without the last axis)")
@@ -68,6 +79,9 @@ def cross_entropy_forward(logits, targets, ignore_index=None):
     picked = np.take_along_axis(logp, safe[..., None], axis=-1)[..., 0]  # (...,) log p(y)
     n_kept = int(keep.sum())
     loss = -float(np.sum(picked[keep])) / n_kept
+    if not np.isfinite(loss):
+        raise ValueError(f"the loss overflowed (inf) although the logits are finite: logits "
+                         f"(shape {logits.shape}) differ by more than the float range allows")
     return loss, {"logp": logp, "targets": safe, "keep": keep, "n_kept": n_kept}
 
 
@@ -84,7 +98,9 @@ def cross_entropy_backward(dloss, cache):
     -------
     dlogits : ndarray of the logits' shape (..., V) and dtype.
     """
+    check_cache(cache, "cache", _CACHE_SPEC, "cross_entropy_forward")
     logp, targets, keep = cache["logp"], cache["targets"], cache["keep"]
+    dloss = check_real(dloss, "dloss")
     dlogits = np.exp(logp)  # softmax, (..., V)
     np.put_along_axis(dlogits, targets[..., None],
                       np.take_along_axis(dlogits, targets[..., None], axis=-1) - 1, axis=-1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_int_array, check_ndim, check_positive_int
+from ._validation import as_int_array, check_ndim, check_positive_int, check_size
 
 __all__ = ["causal_mask", "padding_mask"]
 
@@ -45,6 +45,7 @@ def causal_mask(T: int, S: int = None) -> np.ndarray:
     if S < T:
         raise ValueError(f"causal_mask needs S >= T (each query must see at least itself); "
                          f"got T={T}, S={S}")
+    check_size((T, S), "the mask (T, S)")
     offset = S - T
     i = np.arange(T)[:, None]  # (T, 1) query positions
     j = np.arange(S)[None, :]  # (1, S) key positions
@@ -77,6 +78,7 @@ def padding_mask(lengths, T: int) -> np.ndarray:
     T = check_positive_int(T, "T")
     lengths = as_int_array(lengths, "lengths")
     check_ndim(lengths, "lengths", ndim=1, expected="(B,)")
+    check_size((lengths.shape[0], T), "the mask (B, T)")
     if np.any(lengths < 1) or np.any(lengths > T):
         raise ValueError(f"lengths must lie in [1, T={T}], got {lengths.tolist()}")
     positions = np.arange(T)  # (T,)

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_keys, check_ndim, check_positive_int
+from ._validation import (
+    as_float_array,
+    check_cache,
+    check_finite_result,
+    check_keys,
+    check_ndim,
+    check_positive_int,
+)
+from .attention import _CACHE_SPEC as _ATTENTION_CACHE_SPEC
 from .attention import attention_backward, attention_forward
 from .heads import merge_heads, split_heads
 from .masks import causal_mask
@@ -29,6 +37,17 @@ __all__ = ["multi_head_attention", "multi_head_attention_forward",
            "multi_head_attention_backward", "ATTENTION_PARAM_NAMES"]
 
 ATTENTION_PARAM_NAMES = ("W_q", "W_k", "W_v", "W_o", "b_q", "b_k", "b_v", "b_o")
+_CACHE_SPEC = {"x": np.ndarray, "source": np.ndarray, "cross": bool, "params": dict,
+               "attn": _ATTENTION_CACHE_SPEC, "merged": np.ndarray, "n_heads": int,
+               "n_kv_heads": int, "positions": object, "rope": bool, "rope_base": object,
+               "cached": bool}
+
+
+def _project(x, p, name, source_name):
+    """x @ W + b for projection ``name`` ("q", "k", "v" or "o"), refusing a silent overflow."""
+    out = x @ p[f"W_{name}"] + p[f"b_{name}"]  # (B, T, width)
+    return check_finite_result(out, f"the {name} projection {source_name} @ W_{name} + b_{name}",
+                               f"{source_name} or params['W_{name}'] is")
 
 
 def _check_params(x, params, n_heads, n_kv_heads):
@@ -118,12 +137,13 @@ def multi_head_attention_forward(x, params, n_heads, *, n_kv_heads=None, mask=No
     past = cache.length if (cache is not None and not cross) else 0
     if positions is None:
         positions = past + np.arange(T)  # (T,) absolute positions of the new rows
-    q = split_heads(x @ p["W_q"] + p["b_q"], n_heads)  # (B, h, T, d_head)
+    q = split_heads(_project(x, p, "q", "x"), n_heads)  # (B, h, T, d_head)
     if cross and cache is not None and cache.length > 0:
         k, v = cache.keys, cache.values  # memory projected once, on the first decoding step
     else:
-        k = split_heads(source @ p["W_k"] + p["b_k"], n_kv_heads)  # (B, h_kv, S_new, d_head)
-        v = split_heads(source @ p["W_v"] + p["b_v"], n_kv_heads)  # (B, h_kv, S_new, d_head)
+        source_name = "kv" if cross else "x"
+        k = split_heads(_project(source, p, "k", source_name), n_kv_heads)  # (B, h_kv, S_new,
+        v = split_heads(_project(source, p, "v", source_name), n_kv_heads)  # d_head) each
         if rope:
             k = apply_rope(k, positions, rope_base)
         if cache is not None:
@@ -139,7 +159,7 @@ def multi_head_attention_forward(x, params, n_heads, *, n_kv_heads=None, mask=No
     bias = alibi_bias(n_heads, T, S).astype(x.dtype) if alibi else None  # (h, T, S)
     heads, attn = attention_forward(q, k_rep, v_rep, mask, bias=bias)  # (B, h, T, d_head)
     merged = merge_heads(heads)  # (B, T, h * d_head)
-    out = merged @ p["W_o"] + p["b_o"]  # (B, T, d_model)
+    out = _project(merged, p, "o", "the attention output")  # (B, T, d_model)
     fcache = {"x": x, "source": source, "cross": cross, "params": p, "attn": attn,
               "merged": merged, "weights": attn["weights"], "n_heads": n_heads,
               "n_kv_heads": n_kv_heads, "positions": positions, "rope": rope,
@@ -161,6 +181,7 @@ def multi_head_attention_backward(dout, fcache):
         For cross-attention, the pair ``(dx, dkv)`` with dkv of shape (B, S, d_model).
     grads : dict keyed like ``params`` (W_q, ..., b_o) with the same shapes.
     """
+    check_cache(fcache, "fcache", _CACHE_SPEC, "multi_head_attention_forward")
     if fcache["cached"]:
         raise ValueError("this forward pass used a KV cache; run it without one to "
                          "differentiate (a cache is for inference)")

@@ -19,7 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_ndim, check_positive_float, unbroadcast
+from ._validation import (
+    as_float_array,
+    check_cache,
+    check_finite_result,
+    check_ndim,
+    check_positive_float,
+    unbroadcast,
+)
 
 __all__ = [
     "layer_norm",
@@ -28,7 +35,32 @@ __all__ = [
     "rms_norm",
     "rms_norm_forward",
     "rms_norm_backward",
+    "NORM_CACHE_SPECS",
 ]
+
+_OPTIONAL_ARRAY = (np.ndarray, type(None))
+#: What each norm's forward cache holds (checked by the backward passes), by norm kind.
+NORM_CACHE_SPECS = {
+    "layer": {"x_hat": np.ndarray, "inv_std": np.ndarray, "gamma": _OPTIONAL_ARRAY,
+              "beta": _OPTIONAL_ARRAY},
+    "rms": {"x_hat": np.ndarray, "inv_rms": np.ndarray, "weight": _OPTIONAL_ARRAY},
+}
+
+
+def _robust_moments(x, eps, center: bool):
+    """(x_hat, 1/sqrt(var + eps)) for rows too large to square in floating point.
+
+    Each row is divided by a power of two near its largest entry (exact), normalised, and
+    the factor is put back into the inverse standard deviation. eps is scaled with the
+    row, which leaves it negligible, as it is for any row this large.
+    """
+    e = np.frexp(np.max(np.abs(x), axis=-1, keepdims=True))[1]  # (..., 1), max|row| < 2^e
+    x_s = np.ldexp(x, -e)  # (..., d), entries below 1 in size
+    if center:
+        x_s = x_s - np.mean(x_s, axis=-1, keepdims=True)
+    inv_s = 1.0 / np.sqrt(np.mean(x_s * x_s, axis=-1, keepdims=True)
+                          + np.ldexp(x.dtype.type(eps), -2 * e))  # (..., 1)
+    return (x_s * inv_s).astype(x.dtype), np.ldexp(inv_s, -e).astype(x.dtype)
 
 
 def _check_input(x, params):
@@ -72,15 +104,19 @@ def layer_norm_forward(x, gamma=None, beta=None, eps: float = 1e-5):
     """
     eps = check_positive_float(eps, "eps")
     x, p = _check_input(x, {"gamma": gamma, "beta": beta})
-    mu = np.mean(x, axis=-1, keepdims=True)  # (..., 1)
-    var = np.mean((x - mu) ** 2, axis=-1, keepdims=True)  # (..., 1), biased as in the paper
-    inv_std = 1.0 / np.sqrt(var + x.dtype.type(eps))  # (..., 1)
-    x_hat = (x - mu) * inv_std  # (..., d)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is handled just below
+        mu = np.mean(x, axis=-1, keepdims=True)  # (..., 1)
+        var = np.mean((x - mu) ** 2, axis=-1, keepdims=True)  # (..., 1), biased as in the paper
+        inv_std = 1.0 / np.sqrt(var + x.dtype.type(eps))  # (..., 1)
+        x_hat = (x - mu) * inv_std  # (..., d)
+    if not np.all(np.isfinite(var)):  # rows so large that their squares overflow
+        x_hat, inv_std = _robust_moments(x, eps, center=True)
     y = x_hat
     if p["gamma"] is not None:
         y = y * p["gamma"]
     if p["beta"] is not None:
         y = y + p["beta"]
+    check_finite_result(y, "layer_norm's output", "gamma or beta is")
     return y, {"x_hat": x_hat, "inv_std": inv_std, "gamma": p["gamma"], "beta": p["beta"]}
 
 
@@ -99,6 +135,7 @@ def layer_norm_backward(dout, cache):
     grads : dict
         ``{"gamma": (d,), "beta": (d,)}``; a key is present only if that parameter was passed.
     """
+    check_cache(cache, "cache", NORM_CACHE_SPECS["layer"], "layer_norm_forward")
     x_hat, inv_std, gamma, beta = cache["x_hat"], cache["inv_std"], cache["gamma"], cache["beta"]
     dout = as_float_array(dout, "dout", dtype=x_hat.dtype)
     if dout.shape != x_hat.shape:
@@ -148,9 +185,14 @@ def rms_norm_forward(x, weight=None, eps: float = 1e-6):
     """
     eps = check_positive_float(eps, "eps")
     x, p = _check_input(x, {"weight": weight})
-    inv_rms = 1.0 / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + x.dtype.type(eps))  # (..., 1)
+    with np.errstate(over="ignore"):  # overflow is handled just below
+        mean_square = np.mean(x * x, axis=-1, keepdims=True)  # (..., 1)
+    inv_rms = 1.0 / np.sqrt(mean_square + x.dtype.type(eps))  # (..., 1)
     x_hat = x * inv_rms  # (..., d)
+    if not np.all(np.isfinite(mean_square)):  # rows so large that their squares overflow
+        x_hat, inv_rms = _robust_moments(x, eps, center=False)
     y = x_hat * p["weight"] if p["weight"] is not None else x_hat
+    check_finite_result(y, "rms_norm's output", "weight is")
     return y, {"x_hat": x_hat, "inv_rms": inv_rms, "weight": p["weight"]}
 
 
@@ -167,6 +209,7 @@ def rms_norm_backward(dout, cache):
     dx : ndarray of shape (..., d)
     grads : dict ``{"weight": (d,)}`` (empty if no weight was passed).
     """
+    check_cache(cache, "cache", NORM_CACHE_SPECS["rms"], "rms_norm_forward")
     x_hat, inv_rms, weight = cache["x_hat"], cache["inv_rms"], cache["weight"]
     dout = as_float_array(dout, "dout", dtype=x_hat.dtype)
     if dout.shape != x_hat.shape:

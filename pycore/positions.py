@@ -18,7 +18,15 @@ import math
 
 import numpy as np
 
-from ._validation import as_float_array, check_ndim, check_positive_float, check_positive_int
+from ._validation import (
+    MAX_ITEMS,
+    as_float_array,
+    check_finite_result,
+    check_ndim,
+    check_positive_float,
+    check_positive_int,
+    check_size,
+)
 
 __all__ = [
     "sinusoidal_positions",
@@ -48,15 +56,21 @@ def sinusoidal_positions(T: int, d: int, base: float = 10000.0) -> np.ndarray:
     PE[p, 2i+1] = cos(p * base^(-2i/d)).
     """
     T = check_positive_int(T, "T")
-    d = check_positive_int(d, "d")
-    base = check_positive_float(base, "base")
-    if d % 2:
-        raise ValueError(f"d must be even (sin/cos pairs), got d={d}")
+    d = _check_even_width(d, "d")
+    check_size((T, d), "the encodings (T, d)")
     angles = rope_angles(np.arange(T), d, base)  # (T, d/2): the same angles RoPE uses
     pe = np.empty((T, d))
     pe[:, 0::2] = np.sin(angles)
     pe[:, 1::2] = np.cos(angles)
     return pe
+
+
+def _check_even_width(d, name: str) -> int:
+    """A feature width that splits into (sin, cos) or rotation pairs: an even int >= 2."""
+    d = check_positive_int(d, name)
+    if d % 2:
+        raise ValueError(f"{name} must be even (features come in pairs), got {name}={d}")
+    return d
 
 
 def rope_angles(positions, d: int, base: float = 10000.0) -> np.ndarray:
@@ -65,15 +79,18 @@ def rope_angles(positions, d: int, base: float = 10000.0) -> np.ndarray:
     Parameters
     ----------
     positions : array_like of shape (T,), int or float (finite)
-    d : int, even
-    base : float > 0
+    d : int >= 2, even
+    base : float > 0, finite
 
     Returns
     -------
     ndarray of shape (T, d // 2), float64.
     """
+    d = _check_even_width(d, "d")
+    base = check_positive_float(base, "base")
     positions = as_float_array(positions, "positions", dtype=np.float64)
     check_ndim(positions, "positions", ndim=1, expected="(T,)")
+    check_size((positions.shape[0], d // 2), "the angles (T, d / 2)")
     theta = base ** (-np.arange(0, d, 2) / d)  # (d/2,) frequencies: 1 down to ~1/base
     return positions[:, None] * theta[None, :]  # (T, d/2)
 
@@ -99,7 +116,7 @@ def _rotate(x, positions, base, sign, name):
     out = np.empty_like(x)  # (..., T, d)
     out[..., 0::2] = x_even * cos - x_odd * sin  # 2-D rotation of each pair (eq. 34)
     out[..., 1::2] = x_even * sin + x_odd * cos
-    return out
+    return check_finite_result(out, f"the rotated {name}", f"{name} is")
 
 
 def apply_rope(x, positions=None, base: float = 10000.0) -> np.ndarray:
@@ -156,13 +173,13 @@ def alibi_slopes(n_heads: int) -> np.ndarray:
 
     Parameters
     ----------
-    n_heads : int >= 1
+    n_heads : int, 1 <= n_heads <= 100,000
 
     Returns
     -------
     ndarray of shape (n_heads,), float64, all in (0, 1).
     """
-    n_heads = check_positive_int(n_heads, "n_heads")
+    n_heads = check_positive_int(n_heads, "n_heads", max_value=MAX_ITEMS)
     m = 2 ** int(math.floor(math.log2(n_heads)))
     slopes = _slopes_power_of_2(m)
     if m < n_heads:
@@ -194,6 +211,7 @@ def alibi_bias(n_heads: int, T: int, S: int = None) -> np.ndarray:
     T = check_positive_int(T, "T")
     S = T if S is None else check_positive_int(S, "S")
     slopes = alibi_slopes(n_heads)  # (h,)
+    check_size((n_heads, T, S), "the ALiBi bias (n_heads, T, S)")
     i = np.arange(T)[:, None] + (S - T)  # (T, 1) absolute query positions
     j = np.arange(S)[None, :]  # (1, S)
     distance = np.abs(i - j).astype(np.float64)  # (T, S)

@@ -26,7 +26,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_float
+from ._validation import as_float_array, as_generator, check_positive_float
 from .softmax import softmax
 
 __all__ = [
@@ -43,16 +43,6 @@ __all__ = [
 ]
 
 _P_TOLERANCE = 1e-12  # cumulative mass this close to p counts as reaching p (rounding slack)
-
-
-def as_generator(rng) -> np.random.Generator:
-    """Return ``rng`` if it is a ``numpy.random.Generator``, or a new one seeded by an int."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy.random.Generator or an int seed, got {rng!r} "
-                    f"({type(rng).__name__}); pycore uses no global random state")
 
 
 def _check_logits(logits, name: str = "logits") -> np.ndarray:
@@ -135,11 +125,11 @@ def apply_repetition_penalty(logits, previous_ids, penalty: float) -> np.ndarray
     return np.where(seen, penalised, z).astype(z.dtype, copy=False)
 
 
-def _check_k(k) -> int:
+def _check_k(k, name: str = "k") -> int:
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise TypeError(f"k must be an integer, got {k!r} ({type(k).__name__})")
+        raise TypeError(f"{name} must be an integer, got {k!r} ({type(k).__name__})")
     if k <= 0:
-        raise ValueError(f"k must be >= 1 (the number of tokens to keep), got {k}")
+        raise ValueError(f"{name} must be >= 1 (the number of tokens to keep), got {k}")
     return int(k)
 
 
@@ -171,12 +161,12 @@ def top_k_filter(logits, k: int) -> np.ndarray:
     return out
 
 
-def _check_p(p) -> float:
+def _check_p(p, name: str = "p") -> float:
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
-        raise TypeError(f"p must be a real number, got {p!r} ({type(p).__name__})")
+        raise TypeError(f"{name} must be a real number, got {p!r} ({type(p).__name__})")
     p = float(p)
     if not 0.0 < p <= 1.0:
-        raise ValueError(f"p must be in (0, 1] (a probability mass to keep), got {p}")
+        raise ValueError(f"{name} must be in (0, 1] (a probability mass to keep), got {p}")
     return p
 
 
@@ -217,8 +207,8 @@ def top_p_filter(logits, p: float) -> np.ndarray:
 def check_sampling_settings(temperature: float = 1.0, top_k=None, top_p=None):
     """Validate sampling settings up front; return ``(temperature, top_k, top_p)`` normalised."""
     temperature = check_positive_float(temperature, "temperature")
-    top_k = None if top_k is None else _check_k(top_k)
-    top_p = None if top_p is None else _check_p(top_p)
+    top_k = None if top_k is None else _check_k(top_k, "top_k")
+    top_p = None if top_p is None else _check_p(top_p, "top_p")
     return temperature, top_k, top_p
 
 
@@ -239,6 +229,7 @@ def sampling_probs(logits, *, temperature: float = 1.0, top_k=None, top_p=None) 
     -------
     probs : ndarray of shape (..., V), float64 (float32 if ``logits`` is float32), rows sum to 1.
     """
+    temperature, top_k, top_p = check_sampling_settings(temperature, top_k, top_p)
     z = apply_temperature(logits, temperature)
     if top_k is not None:
         z = top_k_filter(z, top_k)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_axis, check_same_shape
+from ._validation import as_float_array, check_axis, check_finite_result, check_same_shape
 
 __all__ = ["softmax", "log_softmax", "softmax_backward"]
 
@@ -120,4 +120,5 @@ def softmax_backward(dy, y, axis: int = -1) -> np.ndarray:
     if y.ndim == 0:
         raise ValueError("y is a scalar; softmax_backward needs at least 1 dim")
     axis = check_axis(axis, y.ndim)
-    return y * (dy - np.sum(dy * y, axis=axis, keepdims=True))
+    dx = y * (dy - np.sum(dy * y, axis=axis, keepdims=True))
+    return check_finite_result(dx, "dx", "dy is")

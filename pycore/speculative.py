@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int
+from ._validation import as_float_array, check_model, check_positive_int
 from .generation import check_prompt
 from .sampling import as_generator, check_sampling_settings, sample_from_probs, sampling_probs
 
@@ -156,18 +156,20 @@ def speculative_generate(target, draft, prompt_ids, max_new_tokens: int, *, n_dr
         ``acceptance_rate`` (accepted / drafted), ``tokens_per_target_call``
         (N / target_calls; plain sampling gives 1.0), ``accepted_per_round`` (list of int).
     """
+    check_model(target, "target")
+    check_model(draft, "draft")
     if target.config.vocab_size != draft.config.vocab_size:
         raise ValueError(f"target has vocab_size {target.config.vocab_size} but draft has "
                          f"{draft.config.vocab_size}; they must share one vocabulary")
-    ids, _ = check_prompt(target, prompt_ids, max_new_tokens)  # (B, T)
-    check_prompt(draft, ids, max_new_tokens)
+    ids, _ = check_prompt(target, prompt_ids, max_new_tokens, model_name="target")  # (B, T)
+    check_prompt(draft, ids, max_new_tokens, model_name="draft")
     if ids.shape[0] != 1:
         raise ValueError(f"prompt_ids has shape {np.shape(prompt_ids)}; speculative_generate "
                          "takes one prompt, shape (T,) or (1, T)")
     n_draft = check_positive_int(n_draft, "n_draft")
     temperature, top_k, top_p = check_sampling_settings(temperature, top_k, top_p)
     settings = {"temperature": temperature, "top_k": top_k, "top_p": top_p}
-    rng = as_generator(seed)
+    rng = as_generator(seed, "seed")
     target_cache = target.new_cache(batch_size=1) if use_cache else None
     draft_cache = draft.new_cache(batch_size=1) if use_cache else None
 

@@ -14,7 +14,15 @@ import time
 
 import numpy as np
 
-from ._validation import as_int_array, check_ndim, check_positive_int
+from ._validation import (
+    as_generator,
+    as_int_array,
+    check_ndim,
+    check_positive_float,
+    check_positive_int,
+    check_real,
+    check_size,
+)
 from .backprop import loss_and_grads
 from .decoder import DecoderLM
 from .optim import AdamW, clip_grad_norm, cosine_schedule, global_norm
@@ -31,7 +39,8 @@ def get_batch(data, batch_size: int, seq_len: int, rng):
         The token stream; N must exceed ``seq_len``.
     batch_size, seq_len : int
         B and T.
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or int
+        Source of the window starts (an int is used as a seed, as elsewhere in pycore).
 
     Returns
     -------
@@ -44,6 +53,8 @@ def get_batch(data, batch_size: int, seq_len: int, rng):
     seq_len = check_positive_int(seq_len, "seq_len")
     if data.shape[0] <= seq_len:
         raise ValueError(f"data has {data.shape[0]} tokens; need more than seq_len={seq_len}")
+    check_size((batch_size, seq_len), "the batch (batch_size, seq_len)")
+    rng = as_generator(rng)
     starts = rng.integers(0, data.shape[0] - seq_len, size=batch_size)  # (B,)
     offsets = np.arange(seq_len)  # (T,)
     ids = data[starts[:, None] + offsets]  # (B, T)
@@ -74,9 +85,9 @@ def train(model: DecoderLM, data, *, steps: int, batch_size: int = 8, seq_len: i
         Linear warm-up steps (default steps // 10).
     weight_decay : float
         AdamW's decoupled weight decay.
-    grad_clip : float or None
-        Clip the global gradient norm to this value (None: no clipping).
-    seed : int
+    grad_clip : float > 0 or None
+        Clip the global gradient norm to this value (None or 0: no clipping).
+    seed : int or numpy.random.Generator
         Seeds the batch sampler.
 
     Yields
@@ -86,20 +97,28 @@ def train(model: DecoderLM, data, *, steps: int, batch_size: int = 8, seq_len: i
     """
     if not isinstance(model, DecoderLM):
         raise TypeError(f"model must be a DecoderLM, got {type(model).__name__}")
-    steps = check_positive_int(steps, "steps")
+    steps = check_positive_int(steps, "steps", max_value=10 ** 9)
     data = as_int_array(data, "data")
+    check_ndim(data, "data", ndim=1, expected="(N,)")
     if seq_len is None:
         seq_len = min(model.config.max_len, max(1, data.shape[0] - 1))
+    seq_len = check_positive_int(seq_len, "seq_len")
     if seq_len > model.config.max_len:
         raise ValueError(f"seq_len={seq_len} exceeds the model's max_len={model.config.max_len}")
+    if data.size and (data.min() < 0 or data.max() >= model.config.vocab_size):
+        raise ValueError(f"data holds ids from {data.min()} to {data.max()}, outside the "
+                         f"model's vocabulary [0, {model.config.vocab_size})")
+    lr = check_positive_float(lr, "lr")
     warmup_steps = steps // 10 if warmup_steps is None else warmup_steps
-    min_lr = lr / 10 if min_lr is None else min_lr
+    min_lr = lr / 10 if min_lr is None else check_real(min_lr, "min_lr")
+    grad_clip = check_positive_float(grad_clip, "grad_clip") if grad_clip else None
     optimizer = AdamW(model.params, lr=lr, weight_decay=weight_decay)
     cosine_schedule(0, max_lr=lr, total_steps=steps, warmup_steps=warmup_steps, min_lr=min_lr)
-    get_batch(data, batch_size, seq_len, np.random.default_rng(seed))  # validate now, not lazily
+    rng = as_generator(seed, "seed")
+    get_batch(data, batch_size, seq_len, np.random.default_rng(0))  # validate now, not lazily
     # The checks above run at the call; the loop below runs as the caller iterates.
     return _steps(model, data, optimizer, steps, batch_size, seq_len, lr, min_lr, warmup_steps,
-                  grad_clip, np.random.default_rng(seed))
+                  grad_clip, rng)
 
 
 def _steps(model, data, optimizer, steps, batch_size, seq_len, lr, min_lr, warmup_steps,

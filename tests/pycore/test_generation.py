@@ -144,5 +144,5 @@ def test_bad_inputs(model):
         generate(model, [0], 3, top_k=0)
     with pytest.raises(ValueError, match="p must be in"):
         generate(model, [0], 3, top_p=1.5)
-    with pytest.raises(TypeError, match="rng must be"):
+    with pytest.raises(TypeError, match="seed must be"):
         generate(model, [0], 3, seed="abc")
