@@ -1,6 +1,5 @@
 # LayerNorm and RMSNorm applied to one token's feature vector. LayerNorm removes the mean and
 # divides by the standard deviation; RMSNorm only divides by the root mean square.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -32,17 +31,17 @@ for name, s in table.items():
 print(f"\nLayerNorm: {np.round(ln, 3)}")
 print(f"RMSNorm:   {np.round(rms, 3)}")
 
-fig, ax = plt.subplots(figsize=(6, 3.2))
-idx = np.arange(d)
-ax.bar(idx - 0.27, x, width=0.27, label="input x")
-ax.bar(idx, ln, width=0.27, label="LayerNorm(x)")
-ax.bar(idx + 0.27, rms, width=0.27, label="RMSNorm(x)")
-ax.axhline(0, color="gray", lw=0.5)
-ax.set_xticks(idx)
-ax.set_xlabel("feature")
-ax.set_title(f"one token, d = {d}, gamma = {gamma:g}, beta = {beta:g}, eps = {eps:g}")
-ax.legend(fontsize=8)
-fig.tight_layout()
+features = [str(i) for i in range(d)]
+pc.figures.show(pc.figures.bars(
+    features, {"input x": x, "LayerNorm(x)": ln, "RMSNorm(x)": rms},
+    x_title="feature i", y_title="value",
+    title=f"one token, d = {d}, γ = {gamma:g}, β = {beta:g}, ε = {eps:g}",
+    caption=("One token's features before and after each norm. LayerNorm shifts every bar "
+             "by the mean, so its bars balance around 0; RMSNorm only rescales, so each "
+             "bar keeps its sign and the bars keep their proportions."),
+    alt=(f"Grouped bars for the {d} features of one token: the input (feature 3 = {spike:g}), "
+         f"LayerNorm(x) with mean β = {beta:g} and variance {ln.var():.2f}, and "
+         f"RMSNorm(x) with RMS {np.sqrt(np.mean(rms**2)):.2f}.")))
 
 result = {"x": x, "layer_norm": ln, "rms_norm": rms, "stats": table,
           "gamma": gamma, "beta": beta, "eps": eps}

@@ -3,9 +3,7 @@
 #  - the residual-stream norm after each layer (model.forward diagnostics),
 #  - the gradient norm of each layer's parameters (pc.loss_and_grads),
 #  - how the last layer's gradient changes with depth.
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 import pycore as pc
 
@@ -70,31 +68,27 @@ print("\nlast layer's gradient norm vs depth L:")
 for i, L in enumerate(depths):
     print(f"  L = {L:2d}: pre-LN {sweep['pre'][i]:.3f}, post-LN {sweep['post'][i]:.3f}")
 
-fig, (ax_res, ax_grad) = plt.subplots(1, 2, figsize=(7, 3))
-layers = np.arange(0, n_layers + 1)
-for position, style in (("pre", "o-"), ("post", "s--")):
-    ax_res.plot(layers, stats[position]["residual_norms"], style, ms=3, label=f"{position}-LN")
-    ax_grad.plot(layers[1:], stats[position]["grad_norms"], style, ms=3, label=f"{position}-LN")
-ax_res.set_xlabel("layer (0 = embeddings)")
-ax_res.set_ylabel("mean ||x|| of the residual stream")
-ax_grad.set_xlabel("layer")
-ax_grad.set_ylabel("gradient norm of the layer")
-for ax in (ax_res, ax_grad):
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers are whole numbers
-    ax.legend(fontsize=8)
-fig.tight_layout()
+F = pc.figures
+layers = np.arange(n_layers + 1)  # (L + 1,): 0 = embeddings, then after each layer
+names = {"pre": "pre-LN", "post": "post-LN"}
+F.show(F.panels([
+    F.lines(layers, {names[p]: stats[p]["residual_norms"] for p in names}, points=True,
+            x_title="layer (0 = embeddings)", y_title="mean ‖x‖",
+            title="residual stream norm", caption="Residual-stream norm after each layer."),
+    F.lines(layers[1:], {names[p]: stats[p]["grad_norms"] for p in names}, points=True,
+            x_title="layer", y_title="‖∂loss/∂θ‖ of the layer",
+            title="gradient norm per layer", caption="Gradient norm of each layer."),
+], caption=(f"{n_layers} layers at initialisation ({init}). Pre-LN's stream is a running sum "
+            "that grows with depth while post-LN renormalises it after every layer; pre-LN's "
+            "gradients fall from the first layer to the last, post-LN's stay level.")))
 
-fig2, ax = plt.subplots(figsize=(6, 3))
-ax.plot(depths, sweep["pre"], "o-", label="pre-LN")
-ax.plot(depths, sweep["post"], "s--", label="post-LN")
-ax.plot(depths, sweep["pre"][0] / np.sqrt(depths), ":", color="gray",
-        label="pre-LN at L = 1, times 1 / sqrt(L)")
-ax.set_xticks(depths)
-ax.set_xlabel("number of layers L")
-ax.set_ylabel("last layer's gradient norm")
-ax.set_ylim(bottom=0)
-ax.legend(fontsize=8)
-fig2.tight_layout()
+F.show(F.lines(depths, {"pre-LN": sweep["pre"], "post-LN": sweep["post"],
+                        "pre-LN at L = 1, × 1/√L": sweep["pre"][0] / np.sqrt(depths)},
+               points=True, log_x=True, dashed=["pre-LN at L = 1, × 1/√L"],
+               x_title="number of layers L", y_title="last layer's gradient norm",
+               caption=("The last layer's gradient norm against depth. Pre-LN's shrinks "
+                        "roughly like 1/√L (the dashed guide), post-LN's does not "
+                        "(Xiong et al. 2020, theorem 1).")))
 
 result = {"n_layers": n_layers, "init": init, "norm": norm, "pre": stats["pre"],
           "post": stats["post"], "depths": depths, "sweep": sweep,

@@ -25,7 +25,16 @@ def test_default_run(cpython_run):
     # gamma = 1, beta = 0, eps small: unit variance for LayerNorm, unit RMS for RMSNorm
     assert result["stats"]["layer_norm"]["var"] == pytest.approx(1.0, rel=1e-4)
     assert result["stats"]["rms_norm"]["rms"] == pytest.approx(1.0, rel=1e-4)
-    assert len(outcome["figures"]) == 1
+    (figure,) = outcome["figures"]  # grouped bars: input, LayerNorm, RMSNorm per feature
+    meta = figure["usermeta"]["itt"]
+    assert meta["kind"] == "bars" and meta["caption"] and "Figure" not in meta["alt"]
+    rows = figure["layer"][0]["data"]["values"]
+    for group, key in (("input x", "x"), ("LayerNorm(x)", "layer_norm"),
+                       ("RMSNorm(x)", "rms_norm")):
+        bars = [row for row in rows if row["group"] == group]
+        assert [row["category"] for row in bars] == [str(i) for i in range(8)], group
+        assert_allclose([row["value"] for row in bars], result[key], rtol=1e-12,
+                        err_msg=f"bars of {group}")
 
 
 @pytest.mark.parametrize("values", [

@@ -31,14 +31,34 @@ def test_default_run(cpython_run):
     assert pre[-1] < 0.4 * pre[0]
     assert post[-1] > 0.5 * post[0]
     assert r["post_over_pre_deepest"] > 2.0
-    assert len(outcome["figures"]) == 2
+    panels, sweep = outcome["figures"]
+    assert panels["usermeta"]["itt"]["kind"] == "panels"
+    assert sweep["usermeta"]["itt"]["kind"] == "lines"
+    assert panels["usermeta"]["itt"]["caption"] and sweep["usermeta"]["itt"]["caption"]
+    residual_panel, grad_panel = panels["concat"]
+    for panel, key, first_layer in ((residual_panel, "residual_norms", 0),
+                                    (grad_panel, "grad_norms", 1)):
+        for name, position in (("pre-LN", "pre"), ("post-LN", "post")):
+            rows = [row for row in _rows(panel) if row["series"] == name]
+            assert [row["x"] for row in rows] == list(range(first_layer, L + 1)), key
+            assert_allclose([row["y"] for row in rows], r[position][key], rtol=1e-12,
+                            err_msg=f"{key} panel, {name}")
+    for name, position in (("pre-LN", "pre"), ("post-LN", "post")):
+        rows = [row for row in _rows(sweep) if row["series"] == name]
+        assert [row["x"] for row in rows] == r["depths"]
+        assert_allclose([row["y"] for row in rows], r["sweep"][position], rtol=1e-12,
+                        err_msg=f"depth sweep, {name}")
+
+
+def _rows(figure):
+    """The data rows of a lines figure (its first layer holds the series)."""
+    return figure["layer"][0]["data"]["values"]
 
 
 def test_residual_norms_match_the_diagnostics():
     source = with_values(DEMO.read_text(encoding="utf-8"), n_layers=3, norm="rms")
     namespace = {"__name__": "__main__"}
     exec(compile(source, str(DEMO), "exec"), namespace)
-    namespace["plt"].close("all")
     model = namespace["build"]("pre", 3)
     _, diagnostics = model.forward(namespace["ids"], return_diagnostics=True)
     expected = [np.mean(np.sqrt(np.sum(x**2, axis=-1))) for x in diagnostics["residuals"]]
