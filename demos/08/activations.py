@@ -1,6 +1,5 @@
 # The FFN's non-linearities: ReLU, GELU in its exact (erf) and tanh forms, SiLU, and the
 # SwiGLU gate silu(a) * b, which multiplies two linear projections of the same token.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -13,7 +12,7 @@ curves = {
     "ReLU": pc.relu(x),
     "GELU (exact, erf)": pc.gelu(x, approximate="none"),
     "GELU (tanh approx.)": pc.gelu(x, approximate="tanh"),
-    "SiLU = x sigmoid(x)": pc.silu(x),
+    "SiLU = x·σ(x)": pc.silu(x),
 }
 # The two GELU forms, compared on a wide fixed grid (independent of the slider).
 wide = np.linspace(-10.0, 10.0, 4001)  # (4001,)
@@ -23,22 +22,18 @@ print(f"max |GELU exact - GELU tanh| on [-10, 10] = {gelu_gap.max():.2e} at |x| 
 print(f"smallest value of GELU (exact): {pc.gelu(wide, approximate='none').min():.4f}; "
       f"of SiLU: {pc.silu(wide).min():.4f}  (ReLU never goes below 0)")
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.2))
-for (label, y), style in zip(curves.items(), ("-", "-", "--", "-.")):
-    left.plot(x, y, style, label=label)
-left.axhline(0, color="gray", lw=0.5)
-left.axvline(0, color="gray", lw=0.5)
-left.set_xlabel("x")
-left.set_title("activations")
-left.legend(fontsize=7)
-# SwiGLU: the gate silu(a) scales the value b of a second projection (b fixed by the slider).
-right.plot(x, pc.silu(x) * b, label=f"silu(a) * b, b = {b:g}")
-right.plot(x, pc.relu(x) * b, ":", label=f"relu(a) * b (ReGLU), b = {b:g}")
-right.axhline(0, color="gray", lw=0.5)
-right.set_xlabel("a = x W_gate")
-right.set_title("a GLU gate")
-right.legend(fontsize=7)
-fig.tight_layout()
+F = pc.figures
+gate = {f"silu(a)·b (SwiGLU), b = {b:g}": pc.silu(x) * b,
+        f"relu(a)·b (ReGLU), b = {b:g}": pc.relu(x) * b}  # b: the second projection
+F.show(F.panels([
+    F.lines(x, curves, dashed=["GELU (tanh approx.)"], x_title="x", y_title="f(x)",
+            title="activations", caption="ReLU, GELU (two forms) and SiLU."),
+    F.lines(x, gate, dashed=list(gate)[1:], x_title="a = x·W_gate", y_title="gate output",
+            title="a GLU gate", caption="A gated unit: the gate silu(a) scales b."),
+], caption=("Left: the activations agree far from 0 and differ near it, where GELU and SiLU "
+            "dip slightly below 0 and the two GELU forms lie on top of each other. Right: a "
+            "GLU multiplies the gate by a second projection b of the same token, which scales "
+            "the curve and, when negative, flips it.")))
 
 result = {
     "gelu_max_abs_diff": float(gelu_gap.max()),

@@ -1,6 +1,5 @@
 # Where a decoder's parameters live. Sizes come from pc.parameter_shapes (the shapes that
 # pc.init_params fills) and are checked against pc.count_parameters.
-import matplotlib.pyplot as plt
 
 import pycore as pc
 
@@ -75,18 +74,14 @@ print(f"FFN per layer: GELU (d_ff = 4 d) {gelu_ffn:,d}; SwiGLU with d_ff = 4 d {
       f"({swiglu_4x / gelu_ffn:.2f}x); SwiGLU with 2/3 of it {swiglu_sized:,d} "
       f"({swiglu_sized / gelu_ffn:.2f}x)")
 
-fig, ax = plt.subplots(figsize=(6, 2.6))
-left = 0
-for name, count in pieces.items():
-    if count:
-        ax.barh([0], [count / total], left=left, label=name)
-        left += count / total
-ax.set_xlim(0, 1)
-ax.set_yticks([])
-ax.set_xlabel("share of all parameters")
-ax.set_title(f"{total / 1e6:,.1f} M parameters")
-ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.5))
-fig.tight_layout()
+shown = [name for name, count in pieces.items() if count]  # tied: no lm_head
+pc.figures.show(pc.figures.bars(
+    shown, [pieces[name] / total for name in shown], y_title="share of all parameters",
+    annotate=True, fmt=".1%", domain=(0, 1),
+    title=f"{total / 1e6:,.1f} M parameters",
+    caption=("Where the parameters live. Within a block the FFN holds about two thirds "
+             "(with d_ff = 4·d_model), so the FFNs dominate once the layers outweigh the "
+             "token embedding; a large vocabulary with a small d_model reverses that.")))
 
 result = {
     "d_model": d_model, "n_layers": n_layers, "activation": activation, "d_ff": d_ff,

@@ -20,7 +20,14 @@ def test_default_is_gpt2_small(cpython_run):
     assert r["token_share_of_model"] == pytest.approx(V * d / r["total"], rel=1e-12)
     assert r["swiglu_4x_over_gelu"] == pytest.approx(3 * d * 4 * d / ffn, rel=1e-12)
     assert r["swiglu_sized_over_gelu"] == pytest.approx(3 * d * 2048 / ffn, rel=1e-12)
-    assert len(outcome["figures"]) == 1
+    (figure,) = outcome["figures"]  # the share of each part, as bars
+    assert figure["usermeta"]["itt"]["kind"] == "bars" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    shown = {row["category"]: row["value"] for row in rows}
+    assert "lm_head" not in shown, "tied embeddings: no lm_head bar"
+    assert shown["FFN (all layers)"] == pytest.approx(L * ffn / r["total"], rel=1e-12)
+    assert shown["token embedding"] == pytest.approx(V * d / r["total"], rel=1e-12)
+    assert sum(shown.values()) == pytest.approx(1.0, rel=1e-12)
 
 
 @pytest.mark.parametrize("values", [
