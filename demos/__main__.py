@@ -4,6 +4,7 @@
     python -m demos run 05/scaling_ablation --backend torch --device cuda --scale large
     python -m demos run 13/flash_attention --device cpu            # CPU-sized defaults
     python -m demos run 04/worked_example --backend numpy          # any demo, as in the page
+    torchrun --nproc_per_node 2 -m demos run 12/train_tiny --device cpu   # data-parallel
 
 A demo with an at-scale twin (``pycore_torch.twins``) runs that twin: it prints a table and
 saves a figure and a JSON file under ``--out`` (default ``bench/results/twins/``). With
@@ -11,11 +12,17 @@ saves a figure and a JSON file under ``--out`` (default ``bench/results/twins/``
 without a twin runs only with ``--backend numpy``: its file is executed by
 ``demos.runner.run_demo_file``, as the page and the tests do, and its figures are saved.
 torch is imported only for ``--backend torch`` (it is an optional extra).
+
+Under torchrun (WORLD_SIZE > 1) every process runs this command; only a twin that trains
+(``TRAINS = True``: 12/train_tiny) runs there, data-parallel over the processes
+(``pycore_torch.distributed``), and a failing rank's traceback is recorded for torchrun's
+error summary.
 """
 
 import argparse
 import base64
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -54,10 +61,16 @@ def _run_plain_demo(demo_id, out_dir):
         return 1
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = demo_id.replace("/", "_")
-    for i, png in enumerate(outcome["figures"], start=1):
-        path = out_dir / f"{stem}_figure{i}.png"
-        path.write_bytes(base64.b64decode(png))
+    # pycore.figures specs as Vega-Lite JSON (open in any Vega-Lite viewer), then Matplotlib's
+    # PNGs ({"png": base64, ...}).
+    for i, spec in enumerate(outcome.get("figures") or [], start=1):
+        path = out_dir / f"{stem}_figure{i}.vl.json"
+        path.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
         print(f"figure: {path}")
+    for i, image in enumerate(outcome.get("images") or [], start=1):
+        path = out_dir / f"{stem}_image{i}.png"
+        path.write_bytes(base64.b64decode(image["png"] if isinstance(image, dict) else image))
+        print(f"image:  {path}")
     if outcome["result"] is not None:
         print("result: " + json.dumps(outcome["result"], sort_keys=True)[:2000])
     print(f"({outcome['seconds']:.2f} s)")
@@ -78,6 +91,11 @@ def main(argv=None):
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--threads", type=int, default=0,
                      help="torch CPU threads (0: torch's default; 1 helps on a busy machine)")
+    run.add_argument("--fsdp", action="store_true",
+                     help="a training twin under torchrun: shard parameters (FSDP) instead of "
+                          "replicating them (DDP)")
+    run.add_argument("--checkpoint", type=Path, default=None,
+                     help="a training twin: save the trained weights here (pycore.save .npz)")
     args = parser.parse_args(argv)
 
     twins = _twins()
@@ -88,7 +106,21 @@ def main(argv=None):
             print(demo_id + "   [at-scale twin only; its page demo is not written yet]")
         return 0
 
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
     if args.demo_id in twins:
+        from pycore_torch.twins import get_twin
+
+        twin = get_twin(args.demo_id)
+        trains = getattr(twin, "TRAINS", False)
+        options = {"fsdp": args.fsdp, "checkpoint": args.checkpoint} if trains else {}
+        if not trains and (args.fsdp or args.checkpoint is not None):
+            raise SystemExit(f"--fsdp and --checkpoint apply to a twin that trains; "
+                             f"{args.demo_id!r} does not")
+        if world_size > 1 and not (trains and args.backend == "torch"):
+            raise SystemExit(f"torchrun started {world_size} processes, but only a training "
+                             f"twin with --backend torch runs data-parallel, not "
+                             f"{args.demo_id!r} --backend {args.backend}; run it without "
+                             f"torchrun")
         if args.backend == "torch":
             import torch
 
@@ -97,15 +129,24 @@ def main(argv=None):
             _torch_device(args.device)
         elif args.device != "cpu":
             raise SystemExit("--backend numpy runs on the CPU only; drop --device")
-        from pycore_torch.twins import get_twin
-
-        get_twin(args.demo_id).run(args.backend, args.device, args.scale, args.out, args.seed)
+        twin.run(args.backend, args.device, args.scale, args.out, args.seed, **options)
         return 0
+    if world_size > 1:
+        raise SystemExit(f"{args.demo_id!r} is a page demo: run it without torchrun")
     if args.backend == "torch":
         raise SystemExit(f"{args.demo_id!r} has no at-scale twin (twins: {sorted(twins)}); "
                          "run it in pycore with --backend numpy")
     return _run_plain_demo(args.demo_id, args.out)
 
 
+def _launched_main():
+    """``main`` with torchrun's error recording when torchrun started this process."""
+    if "TORCHELASTIC_RUN_ID" in os.environ:
+        from torch.distributed.elastic.multiprocessing.errors import record
+
+        return record(main)()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_launched_main())

@@ -1,0 +1,63 @@
+"""One rank of the data-parallel test, started by ``test_distributed.py`` under torchrun.
+
+    torchrun --nproc_per_node 2 --standalone ddp_worker.py --out DIR [--fail-rank R]
+
+Each rank trains the chapter-12 twin's loop (``train_tiny.train_torch``) for ``STEPS`` steps
+on a fixed synthetic corpus, B rows per rank, first with DDP and then with FSDP, and writes
+its own final weights and its loss log to ``DIR/rank{r}_{ddp,fsdp}.npz``. With
+``--fail-rank R`` rank R raises before training while the others wait for it in a collective.
+The test runs the same loop in one process on the B x N concatenated rows and compares.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import pycore as pc
+from pycore_torch import distributed
+from pycore_torch.twins.train_tiny import train_torch
+
+# The model and loop of the twin at a size that trains in well under a second.
+CONFIG = pc.TransformerConfig.preset("tiny", d_model=32, n_heads=4, n_layers=2, d_ff=64,
+                                     max_len=32)
+B, T, STEPS, MAX_LR, SEED = 2, 16, 4, 1e-3, 3
+
+
+def corpus():
+    """A fixed byte corpus (train, held-out): the repository's text changes under the tests."""
+    data = np.random.default_rng(11).integers(0, 256, size=6000).astype(np.int64)
+    return data[:5000], data[5000:]
+
+
+def train(batch_per_rank, ranks, fsdp=False):
+    """The twin's training loop on ``corpus()``: (state {name: array}, train losses logged)."""
+    train_ids, held_out = corpus()
+    params = pc.init_params(CONFIG, SEED, dtype=np.float32)
+    model, log, _ = train_torch(CONFIG, params, train_ids, held_out, batch_per_rank, T, STEPS,
+                                MAX_LR, SEED, ranks, fsdp=fsdp)
+    state = distributed.full_state_dict(model)
+    return {name: t.numpy() for name, t in state.items()}, [r["train_loss"] for r in log]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--fail-rank", type=int, default=-1)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    # A short timeout: a rank left waiting for a dead peer raises instead of hanging.
+    with distributed.launched("cpu", timeout_s=60) as ranks:
+        if ranks.rank == args.fail_rank:
+            raise RuntimeError(f"rank {ranks.rank} fails on purpose before its first step")
+        for mode in ("ddp", "fsdp"):
+            state, losses = train(B, ranks, fsdp=mode == "fsdp")
+            np.savez(args.out / f"rank{ranks.rank}_{mode}.npz", losses=np.array(losses),
+                     **state)
+
+
+if __name__ == "__main__":
+    main()

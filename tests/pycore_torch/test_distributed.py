@@ -1,0 +1,141 @@
+"""Data-parallel training on torch.distributed, two gloo processes on the CPU under torchrun:
+N ranks on B rows each take the same steps as one process on the B x N concatenated rows
+(DDP and FSDP), every rank ends with the same weights, a failing rank makes torchrun exit
+non-zero with that rank's error instead of hanging, and the README's command trains the
+chapter-12 twin with rank 0 alone printing and saving."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import ddp_worker  # noqa: E402
+
+import pycore as pc  # noqa: E402
+import pycore_torch as pt  # noqa: E402
+from pycore_torch import distributed  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+WORKER = Path(__file__).with_name("ddp_worker.py")
+# Seconds before a launch counts as hung; a good one takes ~5-10 s on 2 shared cores.
+LAUNCH_TIMEOUT_S = 180
+# Softmax is unchanged by adding the same number to every score, and q.(k + b_k) adds q.b_k to
+# every score of a query, so d loss / d b_k is exactly 0 and what autograd returns is rounding
+# noise (~1e-9) that differs between one mean over 2B rows and two means over B. AdamW divides
+# by its own running RMS, so noise still moves b_k by up to lr per step: compare it only
+# across ranks (where it is identical), not with the one-process run.
+NOISE_ONLY = ("attn.b_k",)
+
+
+def _torchrun(*args, cwd=REPO):
+    """Run ``torchrun --nproc_per_node 2 --standalone ARGS``; the finished process."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
+               "--standalone", "--monitor-interval", "0.2", *args]
+    try:
+        return subprocess.run(command, cwd=str(cwd), env=env, capture_output=True, text=True,
+                              timeout=LAUNCH_TIMEOUT_S)
+    except subprocess.TimeoutExpired as hung:
+        output = (hung.stdout or b"")[-3000:], (hung.stderr or b"")[-3000:]
+        pytest.fail(f"torchrun did not finish in {LAUNCH_TIMEOUT_S} s: {output}")
+
+
+def test_shards_concatenate_to_the_global_batch():
+    rows = np.arange(12).reshape(6, 2)  # (B N, 2) with N = 3
+    shards = [distributed.shard(rows, distributed.Ranks(rank=r, world_size=3, backend="gloo"))
+              for r in range(3)]
+    assert [s.shape for s in shards] == [(2, 2)] * 3
+    np.testing.assert_array_equal(np.concatenate(shards), rows, err_msg="shards of the batch")
+    with pytest.raises(ValueError, match="7 rows does not split over 3 ranks"):
+        distributed.shard(np.zeros(7), distributed.Ranks(rank=0, world_size=3, backend="gloo"))
+
+
+def test_one_process_needs_no_process_group(monkeypatch):
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    with distributed.launched("cpu") as ranks:
+        assert ranks == distributed.SINGLE and ranks.is_main and not ranks.distributed
+        model = torch.nn.Linear(2, 2)
+        assert distributed.wrap(model, ranks) is model
+        assert distributed.mean_across_ranks(torch.tensor(2.5), ranks) == 2.5
+        with pytest.raises(ValueError, match="launch with torchrun"):
+            distributed.wrap(model, ranks, fsdp=True)
+
+
+@pytest.fixture(scope="module")
+def two_ranks(tmp_path_factory):
+    """Both ranks' final weights and logged losses, DDP and FSDP: {(mode, rank): npz}."""
+    out = tmp_path_factory.mktemp("ddp")
+    finished = _torchrun(str(WORKER), "--out", str(out))
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-6000:]
+    return {(mode, r): dict(np.load(out / f"rank{r}_{mode}.npz"))
+            for mode in ("ddp", "fsdp") for r in (0, 1)}
+
+
+@pytest.fixture(scope="module")
+def one_process():
+    """The same loop in one process on the concatenated rows: 2B per step."""
+    torch.set_num_threads(1)
+    return ddp_worker.train(2 * ddp_worker.B, distributed.SINGLE)
+
+
+@pytest.mark.parametrize("mode", ["ddp", "fsdp"])
+def test_two_ranks_equal_one_process_on_the_concatenated_batches(two_ranks, one_process, mode):
+    state, losses = one_process
+    rank0 = two_ranks[mode, 0]
+    initial = pc.flatten_params(pc.init_params(ddp_worker.CONFIG, ddp_worker.SEED,
+                                               dtype=np.float32))
+    moved = max(float(np.abs(state[n] - initial[n]).max()) for n in state)
+    assert moved > 100 * 1e-5, f"training moved the weights by only {moved}: nothing to compare"
+    for name, expected in state.items():
+        if name.endswith(NOISE_ONLY):
+            continue
+        np.testing.assert_allclose(rank0[name], expected, rtol=1e-5, atol=1e-5,
+                                   err_msg=f"{name} after {ddp_worker.STEPS} {mode} steps on 2 "
+                                           "ranks vs 1 process on the concatenated batches")
+    # Rank 0 logs the mean over the ranks of their losses: the loss of the whole batch.
+    np.testing.assert_allclose(rank0["losses"], losses, rtol=1e-5,
+                               err_msg=f"{mode} logged training loss")
+
+
+@pytest.mark.parametrize("mode", ["ddp", "fsdp"])
+def test_both_ranks_hold_identical_weights(two_ranks, mode):
+    rank0, rank1 = two_ranks[mode, 0], two_ranks[mode, 1]
+    names = [n for n in rank0 if n != "losses"]
+    assert names and sorted(names) == sorted(n for n in rank1 if n != "losses")
+    for name in names:
+        np.testing.assert_array_equal(rank1[name], rank0[name],
+                                      err_msg=f"{name}: rank 1 differs from rank 0 ({mode})")
+    assert len(rank1["losses"]) == 0, "rank 1 logged: only rank 0 should"
+
+
+def test_a_failing_rank_stops_the_launch_with_its_error(tmp_path):
+    finished = _torchrun(str(WORKER), "--out", str(tmp_path), "--fail-rank", "1")
+    output = finished.stdout + finished.stderr
+    assert finished.returncode != 0, "torchrun exited 0 although rank 1 failed"
+    assert "rank 1 fails on purpose before its first step" in output, output[-4000:]
+    assert not list(tmp_path.glob("rank0_*.npz")), "rank 0 trained on without rank 1"
+
+
+def test_the_readme_command_trains_the_twin_on_two_ranks(tmp_path):
+    checkpoint = tmp_path / "model.npz"
+    finished = _torchrun("-m", "demos", "run", "12/train_tiny", "--backend", "torch",
+                         "--device", "cpu", "--scale", "test", "--out", str(tmp_path),
+                         "--checkpoint", str(checkpoint))
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-6000:]
+    out = finished.stdout
+    assert out.count("12/train_tiny at scale") == 1, "the header must be printed by rank 0 only"
+    assert "2 ranks, DDP over gloo" in out and out.count("json:") == 1, out[-2000:]
+    saved = json.loads((tmp_path / "12_train_tiny_ddp2_torch_cpu_test.json").read_text())
+    assert saved["world_size"] == 2 and saved["parallel"] == "ddp"
+    assert saved["global_batch"] == 2 * saved["batch"]
+    assert saved["log"][-1]["train_loss"] < saved["log"][0]["train_loss"], "loss did not fall"
+    model = pt.DecoderLM.from_npz(checkpoint)  # rank 0 saved the trained weights
+    assert model.config.to_dict() == saved["config"]
