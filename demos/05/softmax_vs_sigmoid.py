@@ -1,7 +1,6 @@
 # Softmax makes the keys compete: raising one score takes weight away from all the others,
 # because the weights must sum to 1. A sigmoid gates each score on its own: raising one score
 # changes only that gate.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -19,14 +18,21 @@ boosts = np.linspace(-4, 6, 41)  # (41,)
 others_soft = [pc.softmax(np.r_[base[0] + b, base[1:]])[1] for b in boosts]
 others_gate = [pc.sigmoid(np.r_[base[0] + b, base[1:]])[1] for b in boosts]
 
-fig, ax = plt.subplots(figsize=(5, 2.8))
-ax.plot(boosts, others_soft, label="softmax weight of key 1")
-ax.plot(boosts, others_gate, "--", label="sigmoid gate of key 1")
-ax.axvline(boost, color="gray", ls=":", lw=1)
-ax.set_xlabel("boost added to key 0's score")
-ax.set_ylim(0, 1)
-ax.legend(fontsize=8)
-fig.tight_layout()
+F = pc.figures
+keys = [f"key {j}" for j in range(len(base))]
+F.show(F.panels([
+    F.bars(keys, {"softmax weight": soft, "sigmoid gate": gate}, domain=(0, 1), annotate=True,
+           fmt=".2f", y_title="weight or gate", title=f"Key 0 boosted by {boost:g}",
+           caption="Softmax weights and sigmoid gates of the four keys."),
+    F.lines(boosts, {"softmax weight": others_soft, "sigmoid gate": others_gate},
+            dashed=["sigmoid gate"], vlines={f"boost {boost:g}": boost},
+            x_title="boost added to key 0's score", y_title="key 1's weight or gate",
+            title="Key 1 as key 0 rises",
+            caption="Key 1's softmax weight and sigmoid gate against key 0's boost."),
+], columns=2, caption=(
+    "Raising key 0's score takes softmax weight from every other key (the weights still sum "
+    "to 1) but leaves the other sigmoid gates where they were: left, the four keys at this "
+    "boost; right, key 1 as the boost grows.")))
 
 print("scores        ", scores)
 print("softmax       ", np.round(soft, 4), " sum =", round(float(soft.sum()), 6))

@@ -1,8 +1,6 @@
 # Temperature: softmax(s / tau). Small tau sharpens the weights towards the largest score,
 # large tau flattens them towards uniform. Dividing scores by sqrt(d_k) is a temperature too.
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter, NullFormatter
 
 import pycore as pc
 
@@ -20,22 +18,18 @@ cold_tau, hot_tau = 0.05, 100.0  # near the two limits: argmax and uniform
 taus = np.geomspace(0.05, 5.0, 60)  # (60,)
 entropies = [entropy(pc.softmax(scores / t)) for t in taus]
 
-fig, (ax_bar, ax_curve) = plt.subplots(1, 2, figsize=(7, 2.8))
-ax_bar.bar(range(len(scores)), weights, color="tab:blue")
-ax_bar.set_ylim(0, 1)
-ax_bar.set_xticks(range(len(scores)))
-ax_bar.set_xticklabels([f"s={s:g}" for s in scores], fontsize=8)
-ax_bar.set_title(f"softmax(s / {tau:g})", fontsize=9)
-ax_curve.plot(taus, entropies, color="tab:orange")
-ax_curve.axvline(tau, color="gray", ls="--", lw=1)
-ax_curve.axhline(np.log(len(scores)), color="gray", ls=":", lw=1)  # uniform: log T
-ax_curve.set_xscale("log")
-# Plain tick labels: log-axis labels go through mathtext, which recurses deeply in the browser.
-ax_curve.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-ax_curve.xaxis.set_minor_formatter(NullFormatter())
-ax_curve.set_xlabel("temperature tau")
-ax_curve.set_title("entropy of the weights (nats)", fontsize=9)
-fig.tight_layout()
+F = pc.figures
+F.show(F.panels([
+    F.bars([f"s = {s:g}" for s in scores], weights, domain=(0, 1), annotate=True, fmt=".3f",
+           x_title="key score", y_title="weight", title=f"softmax(s / {tau:g})",
+           caption=f"The five weights at τ = {tau:g}."),
+    F.lines(taus, entropies, log_x=True, x_title="temperature τ", y_title="entropy (nats)",
+            vlines={f"τ = {tau:g}": tau},
+            hlines={f"uniform: ln 5 = {np.log(len(scores)):.2f}": np.log(len(scores))},
+            title="Entropy of the weights", caption="Entropy of softmax(s / τ) against τ."),
+], columns=2, caption=(
+    f"Left: the weights at τ = {tau:g}, always in the order of the scores. Right: as τ grows "
+    "the entropy climbs from 0 (all weight on the top score) towards ln 5 (uniform).")))
 
 print("tau =", tau, " weights =", np.round(weights, 4), " entropy =", round(entropy(weights), 4))
 print("the order of the weights never changes; only how peaked they are")

@@ -9,11 +9,16 @@ from demos.runner import run_demo
 DEMO = Path(__file__).resolve().parents[2] / "demos" / "05" / "scaling_ablation.py"
 
 
-def _run(**values):
-    """The demo's result with some controls set; it must also draw its one figure."""
+def _outcome(**values):
     outcome = run_demo(with_values(DEMO.read_text(encoding="utf-8"), **values),
                        filename=str(DEMO))
     assert outcome["error"] is None, outcome["error"]
+    return outcome
+
+
+def _run(**values):
+    """The demo's result with some controls set; it must also draw its one figure."""
+    outcome = _outcome(**values)
     assert len(outcome["figures"]) == 1
     return outcome["result"]
 
@@ -49,3 +54,24 @@ def test_controls_change_the_chosen_point():
     assert result["d_k"] == 200 and result["T"] == 8 and 200 in result["grid"]
     assert result["chosen"] == result["curves"]["200"]
     assert abs(result["chosen"]["unscaled"]["variance"] / 200 - 1) < 0.15
+
+
+def test_figure_plots_the_measured_curves():
+    outcome = _outcome(d_k=200, T=8)
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "panels" and figure["usermeta"]["itt"]["caption"]
+    grid = result["grid"]
+    for panel, key in zip(figure["concat"], ("variance", "entropy", "jacobian_norm")):
+        rows = panel["layer"][0]["data"]["values"]
+        for label, name in (("q·k", "unscaled"), ("q·k / √d_k", "scaled")):
+            points = [row for row in rows if row["series"] == label]
+            assert [row["x"] for row in points] == grid, key
+            np.testing.assert_allclose([row["y"] for row in points],
+                                       [result["curves"][str(d)][name][key] for d in grid],
+                                       rtol=1e-12, err_msg=f"{key}, {name}")
+        marker = panel["layer"][1]["data"]["values"][0]
+        assert marker["value"] == 200.0, "the chosen d_k is marked"
+    assert figure["concat"][0]["layer"][0]["layer"][0]["encoding"]["y"]["scale"] == {"type": "log"}
+    uniform = figure["concat"][1]["layer"][3]["data"]["values"][0]
+    assert abs(uniform["value"] - np.log(8)) < 1e-12, "entropy of uniform weights, ln T"
