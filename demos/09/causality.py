@@ -1,7 +1,6 @@
 # The causal mask makes the decoder autoregressive: the logits at position t may depend only on
 # tokens 0..t. Change one token of the input and compare every position's logits with the
 # original run: positions before the change must not move at all.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -19,16 +18,14 @@ logits_changed = model.forward(changed)[0].astype(np.float64)  # (T, V)
 diff = np.max(np.abs(logits - logits_changed), axis=-1)  # (T,) largest change per position
 
 T = ids.shape[1]
-fig, ax = plt.subplots(figsize=(7, 2.6))
-colors = ["tab:gray" if t < change_at else "tab:red" for t in range(T)]
-ax.bar(range(T), diff, color=colors)
-ax.axvline(change_at - 0.5, color="black", ls=":", lw=1)
-ax.set_xticks(range(T))
-ax.set_xticklabels(list(text), fontsize=8)
-ax.set_xlabel("position (input character)")
-ax.set_ylabel("max |change in logits|")
-ax.set_title(f"position {change_at}: {text[change_at]!r} -> {replacement!r}", fontsize=9)
-fig.tight_layout()
+shown = [c.replace(" ", "␣") for c in text]  # a blank would be invisible
+pc.figures.show(pc.figures.bars(
+    [f"{t} {c}" for t, c in enumerate(shown)], diff, x_title="position and input character",
+    y_title="max |Δ logits|",
+    title=f"position {change_at}: {text[change_at]!r} → {replacement!r}",
+    caption=(f"How far each position's logits move when the character at position {change_at} "
+             "is replaced. Every position before it stays exactly 0 (no bar): the causal "
+             "mask lets no position read later input.")))
 
 before, after = diff[:change_at], diff[change_at:]
 print(f"largest change before position {change_at}: {before.max() if change_at else 0.0:.3g}")

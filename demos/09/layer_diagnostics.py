@@ -1,7 +1,7 @@
 # Looking inside the stack: for each layer, how spread out each head's attention is (entropy,
 # in nats; log T would be uniform over every earlier position) and how large the residual
-# stream has grown after each block. Every block *adds* to the same stream.
-import matplotlib.pyplot as plt
+# stream has grown after each block. Every block *adds* to the same stream. The attention view
+# under the bars draws the heads' weights themselves.
 import numpy as np
 
 import pycore as pc
@@ -17,20 +17,23 @@ entropy = np.stack([pc.attention_entropy(a[0]).mean(axis=-1) for a in diag["atte
 norms = pc.residual_norms(diag["residuals"])  # (L + 1,): embedding, then after each block
 uniform = float(np.mean(np.log(np.arange(1, T + 1))))  # mean over rows of log(t + 1)
 
-fig, (ax_e, ax_n) = plt.subplots(1, 2, figsize=(7, 2.6))
-width = 0.8 / h
-for j in range(h):
-    ax_e.bar(np.arange(L) + j * width, entropy[:, j], width=width, label=f"head {j}")
-ax_e.axhline(uniform, color="gray", ls=":", lw=1)
-ax_e.set_xticks(np.arange(L) + 0.4 - width / 2)
-ax_e.set_xticklabels([f"layer {i}" for i in range(L)])
-ax_e.set_title("mean attention entropy (nats)", fontsize=9)
-ax_e.legend(fontsize=7)
-ax_n.plot(range(L + 1), norms, "o-", color="tab:green")
-ax_n.set_xticks(range(L + 1))
-ax_n.set_xticklabels(["embed"] + [f"block {i}" for i in range(L)], fontsize=8)
-ax_n.set_title("mean residual-stream norm", fontsize=9)
-fig.tight_layout()
+F = pc.figures
+F.show(F.panels([
+    F.bars([f"layer {i}" for i in range(L)], {f"head {j}": entropy[:, j] for j in range(h)},
+           y_title="mean entropy (nats)", hlines={"uniform": uniform},
+           title="attention entropy", caption="Mean attention entropy per layer and head."),
+    F.bars(["embedding"] + [f"block {i}" for i in range(L)], norms, y_title="mean ‖x‖",
+           title="residual-stream norm",
+           caption="Mean residual-stream norm after the embedding and each block."),
+], caption=("Left: how spread out each head's attention is; the line marks uniform attention "
+            "over every earlier position, and lower bars are sharper heads. Right: the "
+            "residual stream's norm grows as every block adds to it.")))
+attention = np.stack([a[0] for a in diag["attention"]])  # (L, h, T, T)
+F.show(F.attention_view(
+    [tok.decode([int(i)]) for i in ids[0]], attention, threshold=0.01,  # lines under 1% would be invisible
+    caption=("The same heads' attention, query characters on the left and the earlier "
+             "characters they read on the right: a low-entropy head draws a few thick lines, "
+             "a high-entropy one many faint lines.")))
 
 print("entropy per layer and head (nats):\n", np.round(entropy, 3))
 print(f"uniform attention would average {uniform:.3f} nats")

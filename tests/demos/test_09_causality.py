@@ -5,6 +5,17 @@ from numpy.testing import assert_allclose
 import pycore as pc
 
 
+def test_figure_shows_the_changes_per_position(cpython_run):
+    outcome = cpython_run("09/causality")
+    assert outcome["error"] is None, outcome["error"]
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "bars" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    assert [row["category"] for row in rows][:4] == ["0 T", "1 h", "2 e", "3 ␣"]
+    assert [row["value"] for row in rows] == result["diff"]
+
+
 def test_earlier_logits_are_untouched_and_later_ones_move(run_with):
     model, tok = pc.load_pretrained("lm_tiny")
     for j in (0, 8, 23):
