@@ -68,8 +68,7 @@ def test_chapter_modules_load_lazily():
     import pkgutil
 
     chapters = [m.name for m in pkgutil.iter_modules(exercises.__path__) if m.name.startswith("ch")]
-    if not chapters:
-        pytest.skip("no chapter checkers written yet")
+    assert chapters, f"no chapter checker module (chNN.py) found in {exercises.__path__}"
     chapter = chapters[0][2:]
     module = importlib.import_module(f"exercises.ch{chapter}")
     ids = exercises.known_exercises(chapter)

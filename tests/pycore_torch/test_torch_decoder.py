@@ -5,8 +5,6 @@ and the loss gradients of autograd equal pycore's hand-written backward pass."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -16,8 +14,8 @@ from torch_parity import assert_matches  # noqa: E402
 
 import pycore as pc  # noqa: E402
 import pycore_torch as pt  # noqa: E402
+from pycore.pretrained import PRETRAINED  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
 SMALL = dict(vocab_size=50, d_model=16, n_heads=4, n_layers=2, d_ff=32, max_len=32)
 CONFIGS = {
     "gpt2-like": dict(SMALL),
@@ -95,26 +93,25 @@ def test_mismatched_params_raise():
         model(np.zeros((1, 33), dtype=np.int64))
 
 
-SHIPPED = sorted((REPO / "docs" / "assets" / "models").glob("*.npz"))
+# The models' one source of truth: pycore's own list of the trained models it ships.
+SHIPPED = sorted(PRETRAINED)
 
 
-@pytest.mark.parametrize("path", SHIPPED or [None], ids=[p.name for p in SHIPPED] or ["none"])
-def test_shipped_trained_weights_match_pycore(path, device, dtypes):
-    if path is None:
-        pytest.skip("no trained weights under docs/assets/models/ yet")
+def test_the_shipped_models_are_listed():
+    assert SHIPPED, "pycore.pretrained.PRETRAINED lists no shipped model"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_trained_weights_match_pycore(name, device, dtypes):
     np_dtype, t_dtype, tol = dtypes
-    params, config = pc.load(path)
-    if "tokens" not in params:
-        pytest.skip(f"{path.name} is not a decoder-only model")
-    params = pc.unflatten_params({n: a.astype(np_dtype) for n, a in
-                                  pc.flatten_params(params).items()},
-                                 pc.parameter_shapes(config))
+    ref, _ = pc.load_pretrained(name, dtype=np.dtype(np_dtype).name)
+    config = ref.config
     ids = np.random.default_rng(15).integers(0, config.vocab_size,
                                              size=(2, min(24, config.max_len)))
-    expected = pc.DecoderLM(config, params).forward(ids)
-    model = pt.DecoderLM(config, params, dtype=t_dtype, device=device)
+    expected = ref.forward(ids)
+    model = pt.DecoderLM(config, ref.params, dtype=t_dtype, device=device)
     with torch.no_grad():
-        assert_matches(model(ids), expected, tol, f"logits of {path.name}")
+        assert_matches(model(ids), expected, tol, f"logits of the shipped {name}")
 
 
 def test_bfloat16_model_stays_close_to_pycore(device):
