@@ -2,8 +2,9 @@
 # count-based embedding trained here in a fraction of a second (co-occurrence counts ->
 # positive PMI -> truncated SVD), on sentences drawn from a toy grammar. Words used in the
 # same contexts end up close, which is also what training does to a transformer's E.
-import matplotlib.pyplot as plt
 import numpy as np
+
+import pycore as pc
 
 query = "cat"  # @param {type: "select", options: ["cat", "bread", "kitchen", "runs", "red"]}
 dims = 6  # @param {type: "slider", min: 2, max: 12, step: 1}
@@ -57,11 +58,12 @@ print(f"{len(sentences)} sentences, V = {V} words, E has shape {E.shape}")
 print(f"nearest to {query!r}:", ", ".join(f"{vocab[i]} ({cosine[i]:.2f})" for i in order))
 
 top = [i for i in np.argsort(-cosine) if vocab[i] != query][:10]
-fig, ax = plt.subplots(figsize=(5, 3.2))
-ax.barh([vocab[i] for i in top][::-1], [cosine[i] for i in top][::-1], color="tab:blue")
-ax.set_xlabel(f"cosine similarity to {query!r}")
-ax.set_xlim(-1, 1)
-fig.tight_layout()
+pc.figures.show(pc.figures.bars(
+    [vocab[i] for i in top], [cosine[i] for i in top], domain=(-1, 1), annotate=True,
+    fmt=".2f", x_title="word, nearest first", y_title=f"cosine similarity to {query!r}",
+    caption=(f"The ten words whose embeddings point most nearly the way {query!r}'s does: "
+             f"the other {same_class} words come first, though nobody told the embedding "
+             "which words belong together.")))
 
 result = {
     "query": query,

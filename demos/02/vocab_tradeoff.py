@@ -1,7 +1,6 @@
 # The tokenizer trade-off: a larger vocabulary V gives shorter sequences, but every token costs
 # a row of the embedding matrix (V x d_model parameters). One BPE training run gives the whole
 # curve, because a tokenizer with m merges is exactly the first m merges of a longer run.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -59,17 +58,16 @@ per_char = {}
 for name, text in (("training text", train_text), ("held-out text", held_out_text)):
     per_char[name] = lengths_per_vocab(tok, text) / len(text)  # (n_merges + 1,)
 
-fig, ax = plt.subplots(figsize=(6, 3.2))
-for name, color in (("training text", "tab:blue"), ("held-out text", "tab:green")):
-    ax.plot(vocab, per_char[name], color=color, label=name)
-ax.legend(fontsize=8, loc="upper center")
-ax.set_xlabel("vocabulary size V")
-ax.set_ylabel("tokens per character")
-ax.set_title("BPE trained on the training text", fontsize=9)
-cost = ax.twinx()
-cost.plot(vocab, vocab * d_model / 1000, color="tab:orange", ls="--")
-cost.set_ylabel(f"embedding params, d_model={d_model} (thousands)", color="tab:orange")
-fig.tight_layout()
+F = pc.figures
+F.show(F.panels([
+    F.lines(vocab, per_char, x_title="vocabulary size V", y_title="tokens per character",
+            title="Sequence length", caption="Tokens per character against V."),
+    F.lines(vocab, {"embedding parameters": vocab * d_model}, x_title="vocabulary size V",
+            y_title=f"V × d_model (d_model = {d_model})", title="Embedding size",
+            caption="Parameters of the embedding matrix against V."),
+], columns=2, caption=(
+    "Each merge BPE learns on the training text shortens it, and the held-out text less so "
+    "(left); each costs one more row of d_model parameters in the embedding (right).")))
 
 print(f"learned {len(tok.merges)} merges (asked for {max_vocab - 256})")
 print("   V   train  held-out  (tokens per character)   embedding parameters")

@@ -35,3 +35,21 @@ def test_default_generalises_worse_than_training_text(run_with):
     result = run_with("02/vocab_tradeoff")
     assert result["held_final"] > result["train_final"]
     assert result["embedding_params"] == result["vocab_size"] * 64
+
+
+def test_figure_plots_both_curves_and_the_embedding_size(cpython_run):
+    outcome = cpython_run("02/vocab_tradeoff")
+    assert outcome["error"] is None, outcome["error"]
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "panels" and figure["usermeta"]["itt"]["caption"]
+    lengths, params = figure["concat"]
+    rows = lengths["layer"][0]["data"]["values"]
+    V = np.arange(256, result["vocab_size"] + 1)
+    for series, key in (("training text", "train_per_char"), ("held-out text", "held_per_char")):
+        points = [row for row in rows if row["series"] == series]
+        assert [row["x"] for row in points] == V.tolist(), series
+        np.testing.assert_allclose([row["y"] for row in points], result[key], rtol=1e-12,
+                                   err_msg=series)
+    np.testing.assert_array_equal([row["y"] for row in params["layer"][0]["data"]["values"]],
+                                  V * 64, err_msg="embedding parameters V x d_model")
