@@ -21,7 +21,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_ndim, check_nonnegative_int, check_positive_int
+from ._validation import (
+    MAX_ITEMS,
+    as_float_array,
+    check_ndim,
+    check_nonnegative_int,
+    check_positive_int,
+    check_size,
+)
 
 __all__ = ["kv_cache_bytes", "LayerKVCache", "KVCache"]
 
@@ -64,7 +71,8 @@ class LayerKVCache:
     """
 
     def __init__(self, initial_capacity: int = 16):
-        self._capacity = check_positive_int(initial_capacity, "initial_capacity")
+        self._capacity = check_positive_int(initial_capacity, "initial_capacity",
+                                            max_value=MAX_ITEMS)
         self._k = None  # (B, h_kv, capacity, d_head), allocated on the first append
         self._v = None
         self.length = 0
@@ -89,6 +97,7 @@ class LayerKVCache:
         if v_new.shape != k_new.shape:
             raise ValueError(f"v_new has shape {v_new.shape} but k_new has {k_new.shape}")
         B, h_kv, T_new, d_head = k_new.shape
+        check_size((B, h_kv, self.length + T_new, d_head), "the cache (B, h_kv, S, d_head)")
         if self._k is None:
             capacity = max(self._capacity, T_new)
             self._k = np.empty((B, h_kv, capacity, d_head), dtype=k_new.dtype)
@@ -99,7 +108,7 @@ class LayerKVCache:
                              f"(B, h_kv, S, d_head) = {self.keys.shape} ({self._k.dtype})")
         S = self.length + T_new
         if S > self._k.shape[2]:  # grow by doubling: amortised O(1) per appended token
-            capacity = max(S, 2 * self._k.shape[2])
+            capacity = max(S, min(2 * self._k.shape[2], S + MAX_ITEMS))
             for name in ("_k", "_v"):
                 old = getattr(self, name)
                 new = np.empty(old.shape[:2] + (capacity, d_head), dtype=old.dtype)
@@ -128,7 +137,7 @@ class KVCache:
 
     Parameters
     ----------
-    n_layers : int
+    n_layers : int, 1 .. 100,000
     batch_size : int
         B; every forward pass that uses this cache must have this batch size.
     max_len : int, optional
@@ -136,7 +145,7 @@ class KVCache:
     """
 
     def __init__(self, n_layers: int, batch_size: int = 1, max_len: int = None):
-        n_layers = check_positive_int(n_layers, "n_layers")
+        n_layers = check_positive_int(n_layers, "n_layers", max_value=MAX_ITEMS)
         self.batch_size = check_positive_int(batch_size, "batch_size")
         self.max_len = None if max_len is None else check_positive_int(max_len, "max_len")
         self.layers = [LayerKVCache() for _ in range(n_layers)]
@@ -148,6 +157,8 @@ class KVCache:
 
     def check_append(self, batch_size: int, T_new: int) -> None:
         """Raise ValueError if appending (batch_size, T_new) tokens is not allowed."""
+        batch_size = check_positive_int(batch_size, "batch_size")
+        T_new = check_nonnegative_int(T_new, "T_new")
         if batch_size != self.batch_size:
             raise ValueError(f"ids has batch size {batch_size} but the cache was made for "
                              f"batch_size={self.batch_size}")

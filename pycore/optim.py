@@ -20,10 +20,27 @@ import math
 
 import numpy as np
 
-from ._validation import check_nonnegative_int, check_positive_float, check_positive_int
+from ._validation import (
+    as_float_array,
+    check_finite,
+    check_nonnegative_int,
+    check_positive_float,
+    check_positive_int,
+    check_real,
+)
 from .params import flatten_params
 
 __all__ = ["AdamW", "cosine_schedule", "clip_grad_norm", "global_norm"]
+
+
+def _flatten(tree, name: str) -> dict:
+    """``flatten_params(tree)`` with errors that name the argument."""
+    if not isinstance(tree, (dict, list)):
+        raise TypeError(f"{name} must be a (nested) dict of arrays, got {type(tree).__name__}")
+    try:
+        return flatten_params(tree)
+    except ValueError as exc:
+        raise ValueError(f"{name} is not nested like a params dict: {exc}") from exc
 
 
 class AdamW:
@@ -47,20 +64,26 @@ class AdamW:
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.01, no_decay=None):
-        self.params = flatten_params(params)  # name -> the caller's arrays (updated in place)
+        self.params = _flatten(params, "params")  # name -> the caller's arrays (updated in place)
         for name, p in self.params.items():
             if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-                raise TypeError(f"parameter {name!r} must be a float NumPy array, got "
+                raise TypeError(f"params[{name!r}] must be a float NumPy array, got "
                                 f"{type(p).__name__}")
+            check_finite(p, f"params[{name!r}]")
         self.lr = check_positive_float(lr, "lr")
-        b1, b2 = betas
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        b1, b2 = (check_real(b, "betas") for b in betas)
         if not (0 <= b1 < 1 and 0 <= b2 < 1):
             raise ValueError(f"betas must lie in [0, 1), got {betas}")
-        self.betas = (float(b1), float(b2))
+        self.betas = (b1, b2)
         self.eps = check_positive_float(eps, "eps")
-        if not (weight_decay >= 0 and math.isfinite(weight_decay)):
+        self.weight_decay = check_real(weight_decay, "weight_decay")
+        if self.weight_decay < 0:
             raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay}")
-        self.weight_decay = float(weight_decay)
+        if no_decay is not None and not callable(no_decay):
+            raise TypeError(f"no_decay must be a function of a parameter name, or None; got "
+                            f"{type(no_decay).__name__}")
         self.no_decay = no_decay
         self.t = 0  # steps taken
         self.m = {name: np.zeros_like(p) for name, p in self.params.items()}
@@ -69,22 +92,24 @@ class AdamW:
     def step(self, grads, lr: float = None) -> None:
         """One update with ``grads`` (nested like the params, same names and shapes)."""
         lr = self.lr if lr is None else check_positive_float(lr, "lr")
-        flat = flatten_params(grads)
+        flat = _flatten(grads, "grads")
         missing = sorted(set(self.params) - set(flat))
         extra = sorted(set(flat) - set(self.params))
         if missing or extra:
             raise ValueError(f"grads do not match the parameters: missing {missing}, "
                              f"unexpected {extra}")
+        checked = {}  # every gradient is checked before any parameter changes
+        for name, p in self.params.items():
+            g = as_float_array(flat[name], f"grads[{name!r}]")  # NaN or inf raise here
+            if g.shape != p.shape:
+                raise ValueError(f"grads[{name!r}] has shape {g.shape}, expected {p.shape}")
+            checked[name] = g
         self.t += 1
         b1, b2 = self.betas
         bias1 = 1.0 - b1 ** self.t  # bias corrections (Kingma and Ba 2015, algorithm 1)
         bias2 = 1.0 - b2 ** self.t
         for name, p in self.params.items():
-            g = np.asarray(flat[name])
-            if g.shape != p.shape:
-                raise ValueError(f"grads[{name!r}] has shape {g.shape}, expected {p.shape}")
-            if not np.all(np.isfinite(g)):
-                raise ValueError(f"grads[{name!r}] contains NaN or inf")
+            g = checked[name]
             if self.weight_decay and not (self.no_decay and self.no_decay(name)):
                 p *= 1.0 - lr * self.weight_decay  # decoupled decay: shrink p itself
             m, v = self.m[name], self.v[name]
@@ -120,14 +145,47 @@ def cosine_schedule(step: int, *, max_lr: float, total_steps: int, warmup_steps:
     return min_lr + 0.5 * (max_lr - min_lr) * (1.0 + math.cos(math.pi * ratio))
 
 
+def _gradient_arrays(grads) -> dict:
+    """The flat ``{name: array}`` of ``grads``, each a finite float NumPy array."""
+    if not isinstance(grads, (dict, list)):
+        raise TypeError(f"grads must be a (nested) dict of arrays, got {type(grads).__name__}")
+    flat = _flatten(grads, "grads")
+    for name, g in flat.items():
+        if not isinstance(g, np.ndarray) or g.dtype.kind != "f":
+            raise TypeError(f"grads[{name!r}] must be a float NumPy array, got "
+                            f"{type(g).__name__} {getattr(g, 'dtype', '')}")
+        if not np.all(np.isfinite(g)):
+            raise ValueError(f"grads[{name!r}] (shape {g.shape}) contains NaN or inf: the "
+                             "gradient norm is undefined")
+    return flat
+
+
 def global_norm(grads) -> float:
-    """sqrt(sum of squares) over every gradient array (nested dict)."""
-    return math.sqrt(sum(float(np.sum(np.square(g))) for g in flatten_params(grads).values()))
+    """sqrt(sum of squares) over every gradient array (nested dict).
+
+    Raises ValueError if a gradient holds NaN or inf, or the norm exceeds the float range.
+    """
+    flat = _gradient_arrays(grads)
+    with np.errstate(over="ignore"):
+        norm = math.sqrt(sum(float(np.sum(np.square(g))) for g in flat.values()))
+    if math.isinf(norm):  # the squares overflowed: scale by the largest entry first (exact)
+        largest = max(float(np.max(np.abs(g))) for g in flat.values() if g.size)
+        e = int(np.frexp(largest)[1])
+        norm = math.sqrt(sum(float(np.sum(np.square(np.ldexp(g.astype(np.float64), -e))))
+                             for g in flat.values()))
+        norm = math.ldexp(norm, e) if norm * 2.0 ** (e - 1024) < 1 else math.inf
+    if math.isinf(norm):
+        raise ValueError("the global norm of grads exceeds the float range")
+    return norm
 
 
 def clip_grad_norm(grads, max_norm: float) -> float:
     """Scale ``grads`` in place so their global norm is at most ``max_norm``; return the norm
-    before clipping (as ``torch.nn.utils.clip_grad_norm_``, Pascanu et al. 2013)."""
+    before clipping (as ``torch.nn.utils.clip_grad_norm_``, Pascanu et al. 2013).
+
+    Raises ValueError (changing nothing) if a gradient holds NaN or inf: clipping cannot
+    repair it, and PyTorch would silently spread the NaN into every parameter.
+    """
     max_norm = check_positive_float(max_norm, "max_norm")
     norm = global_norm(grads)
     if norm > max_norm:

@@ -34,7 +34,7 @@ import math
 
 import numpy as np
 
-from ._validation import check_choice
+from ._validation import MAX_ELEMENTS, MAX_ITEMS, as_generator, check_choice
 from .config import TransformerConfig
 
 __all__ = ["init_params", "count_parameters", "parameter_shapes", "flatten_params",
@@ -86,9 +86,16 @@ def _stack_shapes(c, *, cross: bool, lm_head: bool):
 
 
 def parameter_shapes(config: TransformerConfig, kind: str = "decoder"):
-    """The nested dict (and lists) of parameter shapes that ``init_params`` fills."""
+    """The nested dict (and lists) of parameter shapes that ``init_params`` fills.
+
+    Shapes only, so the published sizes of large models work; ``n_layers`` is limited to
+    100,000 (one dict per layer is built).
+    """
     _check_config(config)
     check_choice(kind, "kind", MODEL_KINDS)
+    if config.n_layers > MAX_ITEMS:
+        raise ValueError(f"config has n_layers={config.n_layers:,}; parameter_shapes lists "
+                         f"at most {MAX_ITEMS:,} layers")
     if kind == "decoder":
         return _stack_shapes(config, cross=False, lm_head=True)
     if kind == "encoder":
@@ -129,9 +136,17 @@ def init_params(config: TransformerConfig, seed: int = 0, *, kind: str = "decode
     dict of arrays (with a list under ``"layers"``); see ``parameter_shapes``.
     """
     shapes = parameter_shapes(config, kind)
-    if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise TypeError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
-    rng = np.random.default_rng(seed)
+    count = count_parameters(config, kind)
+    if count > MAX_ELEMENTS:
+        raise ValueError(f"config describes {count:,} parameters; init_params allocates at most "
+                         f"{MAX_ELEMENTS:,} (use count_parameters for the size of large models)")
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from exc
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+    rng = as_generator(seed, "seed")
     return _init(shapes, "", rng, dtype, 1.0 / math.sqrt(2 * config.n_layers))
 
 

@@ -11,9 +11,10 @@ Two tokenizers, from the simplest to the one real models use:
   section 3.2, Algorithm 1). Working on bytes rather than characters (Radford et al. 2019,
   GPT-2, section 2.2) means every string is representable before any merge is learned.
 
-Both satisfy ``decode(encode(s)) == s`` for every Python string ``s``, including characters
-never seen in training. (Lone surrogates, which are not valid Unicode, are carried through
-with the ``surrogatepass`` error handler.)
+Both satisfy ``decode(encode(s)) == s`` for every Unicode string ``s``, including characters
+never seen in training. A Python string holding a lone surrogate (U+D800 to U+DFFF on its
+own) is not valid Unicode and has no UTF-8 encoding, so ``encode`` rejects it; ``decode``
+always returns valid Unicode, turning ids that do not form valid UTF-8 into U+FFFD.
 """
 
 from __future__ import annotations
@@ -38,26 +39,38 @@ _CHUNK = re.compile(r" ?\w+| ?[^\s\w]+|\s+(?!\S)|\s+")
 
 
 def _to_bytes(text: str) -> bytes:
-    return text.encode("utf-8", errors="surrogatepass")
+    return text.encode("utf-8")  # text has passed _check_text: no lone surrogates
 
 
 def _from_bytes(data: bytes) -> str:
-    """Decode UTF-8; ids that do not form valid UTF-8 (e.g. sampled by a model) become U+FFFD."""
-    try:
-        return data.decode("utf-8", errors="surrogatepass")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace")
+    """Decode UTF-8; ids that do not form valid UTF-8 (e.g. sampled by a model) become U+FFFD.
+
+    Encoded surrogates (ED A0 80 .. ED BF BF) are invalid UTF-8 too, so the result is always
+    valid Unicode.
+    """
+    return data.decode("utf-8", errors="replace")
 
 
 def _check_text(text, name: str = "text") -> str:
     if not isinstance(text, str):
         raise TypeError(f"{name} must be a str, got {type(text).__name__}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{name} holds a lone surrogate {text[exc.start]!r} at index "
+                         f"{exc.start}: not valid Unicode, so it has no UTF-8 bytes to "
+                         "encode") from None
     return text
 
 
 def _check_ids(ids, n_vocab: int) -> list[int]:
     """Convert ``ids`` (1-D sequence of ints) to a list, checking 0 <= id < n_vocab."""
-    arr = np.asarray(ids)
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+        raise TypeError(f"ids must be a sequence of int token ids, got {type(ids).__name__}")
+    try:
+        arr = np.asarray(list(ids))
+    except ValueError as exc:  # ragged nesting
+        raise ValueError(f"ids must be a flat sequence of token ids: {exc}") from None
     if arr.ndim != 1:
         raise ValueError(f"ids has shape {arr.shape}; expected a 1-D sequence of token ids")
     if arr.size and arr.dtype.kind not in "iu":
@@ -118,7 +131,7 @@ class CharTokenizer:
         """Decode ids back to text; runs of byte tokens are decoded together as UTF-8."""
         out: list[str] = []
         pending = bytearray()  # consecutive byte-fallback tokens form one UTF-8 sequence
-        for i in _check_ids(list(ids), self.vocab_size):
+        for i in _check_ids(ids, self.vocab_size):
             if i < self.n_chars:
                 if pending:
                     out.append(_from_bytes(bytes(pending)))
@@ -249,7 +262,7 @@ class BPETokenizer:
     def decode(self, ids: Iterable[int]) -> str:
         """Concatenate the bytes of ``ids`` and decode them as UTF-8."""
         self._require_trained()
-        ids = _check_ids(list(ids), self.vocab_size)
+        ids = _check_ids(ids, self.vocab_size)
         return _from_bytes(b"".join(self.vocab[i] for i in ids))
 
     def id_to_token(self, i: int) -> str:

@@ -136,9 +136,17 @@ def test_bpe_round_trips_after_training_on_random_text(train, text, vocab):
     assert tok.decode(tok.encode(train)) == train
 
 
-def test_bpe_keeps_lone_surrogates():
+def test_lone_surrogates_are_rejected_and_never_decoded():
+    # A lone surrogate is not Unicode: it has no UTF-8 bytes, so encode refuses it, and the
+    # bytes ED A0 80 (an encoded surrogate, invalid UTF-8) decode to U+FFFD, as documented.
     tok = BPETokenizer().train("abab", 257)
-    assert tok.decode(tok.encode("a\ud800b")) == "a\ud800b"
+    char = CharTokenizer("ab")
+    for t in (tok, char):
+        with pytest.raises(ValueError, match=r"text holds a lone surrogate '\\ud800' at index 1"):
+            t.encode("a\ud800b")
+    assert tok.decode([0xED, 0xA0, 0x80]) == "\ufffd" * 3
+    assert char.decode([char.n_chars + b for b in (0xED, 0xA0, 0x80)]) == "\ufffd" * 3
+    assert tok.decode([0x61, 0xFF, 0x62]) == "a\ufffdb"
 
 
 def test_bpe_decode_of_invalid_utf8_does_not_crash():
