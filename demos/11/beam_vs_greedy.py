@@ -1,7 +1,6 @@
 # Greedy decoding commits to the single best character at every step; beam search keeps the
 # `beam_width` best partial continuations and so can find a continuation whose *total*
 # log-probability is higher. Width 1 is greedy. The curve shows the best beam at every width.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -20,15 +19,13 @@ best = {w: pc.beam_search(model, prompt_ids, w, n_new)[0] for w in widths}  # wi
 chosen = best[beam_width]
 curve = [best[w].log_prob for w in widths]
 
-fig, ax = plt.subplots(figsize=(6, 2.6))
-ax.plot(widths, curve, "o-", color="tab:blue", label="best beam")
-ax.axhline(greedy_lp, color="tab:gray", ls="--", lw=1, label="greedy")
-ax.axvline(beam_width, color="tab:orange", ls=":", lw=1)
-ax.set_xlabel("beam width")
-ax.set_ylabel("log p(continuation) (nats)")
-ax.set_title(f"{n_new} characters after {prompt!r}", fontsize=9)
-ax.legend(fontsize=8)
-fig.tight_layout()
+pc.figures.show(pc.figures.lines(
+    widths, {"best beam": curve}, points=True, hlines={"greedy": greedy_lp},
+    vlines={f"width {beam_width}": beam_width}, x_title="beam width",
+    y_title="log p(continuation) (nats)", title=f"{n_new} characters after {prompt!r}",
+    caption=("The log-probability of the best continuation each beam width finds, against "
+             "greedy decoding (the horizontal line, the same as width 1). Higher is better, "
+             "but not steadily: a wider beam can fill up with prefixes that start well.")))
 
 print(f"greedy      ({greedy_lp:7.2f} nats): {tok.decode(greedy_ids)!r}")
 print(f"beam w = {beam_width}  ({chosen.log_prob:7.2f} nats): {tok.decode(chosen.ids)!r}")

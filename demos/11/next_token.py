@@ -1,7 +1,6 @@
 # The next-token distribution after a prompt: the 15 most likely characters before any
 # filtering (temperature 1) and after temperature, top-k and top-p reshape it. Filtering sets
 # logits to -inf; the softmax then gives the survivors all the probability.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -29,21 +28,17 @@ def entropy(probs):
 
 def label(i):
     ch = tok.decode([int(i)])
-    # Show blanks visibly; escape "$" so Matplotlib never starts mathtext on a tick label.
-    return {" ": "' '", "\n": "\\n", "$": "\\$"}.get(ch, ch)
+    return {" ": "' '", "\n": "\\n"}.get(ch, ch)  # blanks shown visibly
 
 
-x = np.arange(n_show)
-fig, ax = plt.subplots(figsize=(7, 2.8))
-ax.bar(x - 0.2, before[order], width=0.4, label="model (tau = 1, no filter)", color="tab:gray")
-ax.bar(x + 0.2, after[order], width=0.4, label="after temperature, top-k, top-p",
-       color="tab:blue")
-ax.set_xticks(x)
-ax.set_xticklabels([label(i) for i in order])
-ax.set_ylabel("probability")
-ax.set_title(f"next character after {prompt!r}", fontsize=9)
-ax.legend(fontsize=8)
-fig.tight_layout()
+pc.figures.show(pc.figures.bars(
+    [label(i) for i in order], {"model (τ = 1, no filter)": before[order],
+                                "after temperature, top-k, top-p": after[order]},
+    x_title="next character", y_title="probability", domain=(0, 1),
+    title=f"next character after {prompt!r}",
+    caption=(f"The {n_show} likeliest next characters before and after reshaping "
+             f"(τ = {temperature:g}, top-k = {top_k or 'off'}, top-p = {top_p:g}). Filtered "
+             "characters drop to 0 and the survivors share their probability.")))
 
 kept = int(np.count_nonzero(after))
 print(f"top 5 before: {[(label(i), round(float(before[i]), 3)) for i in order[:5]]}")

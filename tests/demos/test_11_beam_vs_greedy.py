@@ -29,3 +29,16 @@ def test_scores_and_width_one_is_greedy(run_with):
     assert_allclose(result["best_gain"], max(result["curve"]) - result["greedy_log_prob"],
                     rtol=1e-9, err_msg="best_gain")
     assert result["best_gain"] >= 0.0
+
+
+def test_figure_plots_the_curve_against_greedy(cpython_run):
+    outcome = cpython_run("11/beam_vs_greedy")
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    assert [row["x"] for row in rows] == result["widths"]
+    assert [row["y"] for row in rows] == result["curve"]
+    greedy_line = [layer for layer in figure["layer"][1:] if layer["mark"]["type"] == "rule"
+                   and "y" in layer["encoding"]]
+    assert greedy_line[0]["data"]["values"][0]["value"] == result["greedy_log_prob"]

@@ -51,3 +51,18 @@ def test_after_matches_direct_filtering_for_several_settings(run_with):
         nz = expected[expected > 0]
         assert_allclose(result["entropy_after"], -np.sum(nz * np.log(nz)), rtol=1e-9,
                         err_msg=f"entropy_after, {controls}")
+
+
+def test_figure_shows_the_top_characters_before_and_after(cpython_run):
+    outcome = cpython_run("11/next_token")
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "bars" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    top = result["top_ids"]
+    assert len(top) == 15
+    for group, key in (("model (τ = 1, no filter)", "before"),
+                       ("after temperature, top-k, top-p", "after")):
+        shown = [row["value"] for row in rows if row["group"] == group]
+        assert shown == [result[key][i] for i in top], group
+    assert rows[0]["category"] == result["top_char"]
