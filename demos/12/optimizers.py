@@ -1,7 +1,6 @@
 # AdamW against plain SGD: the same tiny model, the same starting weights, the same batches.
 # SGD moves every weight by lr * gradient; AdamW divides each gradient by a running estimate of
 # its own size, so weights with tiny gradients still move (Loshchilov and Hutter 2019, alg. 2).
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -39,13 +38,12 @@ curves = {"sgd": run("sgd"), "adamw": run("adamw")}
 for name, losses in curves.items():
     print(f"{name:6s} loss: first {losses[0]:.3f}, last {losses[-1]:.3f}")
 
-fig, ax = plt.subplots(figsize=(6, 3.2))
-for name, color in (("sgd", "tab:orange"), ("adamw", "tab:blue")):
-    ax.plot(np.arange(1, steps + 1), curves[name], color=color, label=name)
-ax.set_xlabel("step")
-ax.set_ylabel("cross-entropy (nats)")
-ax.legend(fontsize=8)
-fig.tight_layout()
+pc.figures.show(pc.figures.lines(
+    np.arange(1, steps + 1), {"SGD": curves["sgd"], "AdamW": curves["adamw"]},
+    x_title="step", y_title="cross-entropy (nats)",
+    caption=(f"Training loss of the same model from the same start on the same batches: SGD "
+             f"(lr {sgd_lr:g}) against AdamW (lr {adamw_lr:g}). AdamW's per-weight step "
+             "sizes bring the loss down faster at the default settings.")))
 
 result = {
     "steps": steps,

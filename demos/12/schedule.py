@@ -1,6 +1,5 @@
 # The learning-rate schedule of GPT-style training: a linear warm-up to the peak, then a
 # half-cosine down to a floor (Loshchilov and Hutter 2017, eq. 5, with a warm-up).
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -21,13 +20,14 @@ probe_lrs = [float(lrs[s]) for s in probe_steps]
 for s, value in zip(probe_steps, probe_lrs):
     print(f"step {s:5d}: lr = {value:.3g}")
 
-fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.plot(steps, lrs * 1000, color="tab:blue")
-ax.axvline(warmup_steps, color="gray", ls="--", lw=1)
-ax.set_xlabel("step")
-ax.set_ylabel("learning rate (x 0.001)")
-ax.set_title("linear warm-up, then cosine decay", fontsize=9)
-fig.tight_layout()
+every = max(1, total_steps // 250)  # a point every few steps draws the same curve
+shown = np.unique(np.r_[steps[::every], min(warmup_steps, total_steps - 1), total_steps - 1])
+pc.figures.show(pc.figures.lines(
+    shown, lrs[shown], x_title="step", y_title="learning rate",
+    vlines={"end of warm-up": warmup_steps}, hlines={"floor": min_lr},
+    title="linear warm-up, then cosine decay",
+    caption=(f"The learning rate climbs linearly to {max_lr:g} over {warmup_steps} steps, "
+             f"then follows half a cosine down to the floor {min_lr:.3g} by the last step.")))
 
 result = {
     "warmup_steps": warmup_steps,

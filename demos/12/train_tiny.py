@@ -1,6 +1,5 @@
 # Train a tiny GPT-style model on a short text with pycore's own backward passes and AdamW.
 # The loss is printed as it trains (press Stop to end early) and plotted at the end.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -25,13 +24,12 @@ for info in pc.train(model, data, steps=steps, batch_size=8, seq_len=16, lr=lr, 
 uniform = float(np.log(V))  # the loss of a model that knows nothing: -log(1/V)
 print(f"chance level log(V) = {uniform:.3f} with V = {V} characters")
 
-fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.plot(np.arange(1, len(losses) + 1), losses, color="tab:blue", label="training loss")
-ax.axhline(uniform, color="gray", ls=":", lw=1, label="log V (uniform guess)")
-ax.set_xlabel("step")
-ax.set_ylabel("cross-entropy (nats)")
-ax.legend(fontsize=8)
-fig.tight_layout()
+pc.figures.show(pc.figures.lines(
+    np.arange(1, len(losses) + 1), {"training loss": losses}, x_title="step",
+    y_title="cross-entropy (nats)", hlines={"log V (uniform guess)": uniform},
+    caption=("The training loss per step. It starts near log V, the loss of a uniform "
+             "guess over the characters, and falls well below it as the model learns the "
+             "text.")))
 
 result = {
     "steps": len(losses),

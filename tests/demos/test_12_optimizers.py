@@ -33,3 +33,16 @@ def test_sgd_matches_a_plain_loop(run_with):
 def test_adamw_beats_sgd_at_defaults(run_with):
     result = run_with("12/optimizers")
     assert result["adamw_final"] < result["sgd_final"] < result["first_loss"], result
+
+
+def test_figure_holds_both_loss_curves(cpython_run):
+    outcome = cpython_run("12/optimizers")
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    sgd = [row for row in rows if row["series"] == "SGD"]
+    adamw = [row for row in rows if row["series"] == "AdamW"]
+    assert [row["x"] for row in sgd] == list(range(1, result["steps"] + 1))
+    assert sgd[0]["y"] == result["first_loss"] == adamw[0]["y"], "same start, same batch"
+    assert sgd[-1]["y"] == result["sgd_final"] and adamw[-1]["y"] == result["adamw_final"]

@@ -29,3 +29,17 @@ def test_peak_after_warmup_and_floor_at_the_end(run_with):
     assert steps[2] == result["warmup_steps"]
     assert_allclose(lrs[2], result["max_lr"], rtol=1e-12, err_msg="lr at the end of warm-up")
     assert_allclose(lrs[-1], result["min_lr"], rtol=1e-4, err_msg="lr at the last step")
+
+
+def test_figure_follows_the_formula(cpython_run):
+    outcome = cpython_run("12/schedule")
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    steps = [int(row["x"]) for row in rows]
+    assert steps[0] == 0 and steps[-1] == result["total_steps"] - 1
+    assert result["warmup_steps"] in steps and 200 <= len(steps) <= 260
+    expected = [_expected(s, result["warmup_steps"], result["total_steps"], result["max_lr"],
+                          result["min_lr"]) for s in steps]
+    assert_allclose([row["y"] for row in rows], expected, rtol=1e-12, err_msg="plotted lrs")

@@ -38,3 +38,15 @@ def test_default_run_learns(run_with):
     # An untrained model sits near log V; 60 steps must get well below it.
     assert abs(result["first_loss"] - result["log_V"]) < 0.5
     assert result["last_loss"] < 0.5 * result["log_V"], result["last_loss"]
+
+
+def test_figure_holds_the_loss_curve_and_log_V(cpython_run):
+    outcome = cpython_run("12/train_tiny")
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    assert [row["x"] for row in rows] == list(range(1, result["steps"] + 1))
+    assert rows[0]["y"] == result["first_loss"] and rows[-1]["y"] == result["last_loss"]
+    rules = [layer for layer in figure["layer"][1:] if layer["mark"]["type"] == "rule"]
+    assert rules[0]["data"]["values"][0]["value"] == result["log_V"]
