@@ -1,6 +1,5 @@
 # ALiBi (Press et al. 2022): no position vectors at all. Each head adds -slope * distance to its
 # attention scores; the slopes form a geometric sequence starting at 2^(-8/h).
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -12,19 +11,21 @@ slopes = pc.alibi_slopes(n_heads)  # (h,)
 bias = pc.alibi_bias(n_heads, T)  # (h, T, T)
 future = ~pc.causal_mask(T)  # (T, T) True above the diagonal: masked in a decoder
 
-shown = list(range(min(n_heads, 8)))  # draw at most 8 heads: first and steepest ones
-cols = min(len(shown), 4)
-rows = (len(shown) + cols - 1) // cols
-fig, axes = plt.subplots(rows, cols, figsize=(1.8 * cols + 0.6, 1.9 * rows), squeeze=False)
-low = bias[shown].min()
-for ax, head in zip(axes.flat, shown):
-    image = ax.imshow(np.ma.masked_where(future, bias[head]), cmap="magma", vmin=low, vmax=0)
-    ax.set_title(f"head {head}: m = 1/{1 / slopes[head]:g}", fontsize=8)
-    ax.set_xticks([])
-    ax.set_yticks([])
-for ax in list(axes.flat)[len(shown):]:
-    ax.axis("off")
-fig.colorbar(image, ax=axes.ravel().tolist(), fraction=0.04)
+shown = range(min(n_heads, 8))  # draw at most 8 heads: the first, steepest ones
+low = float(bias[:8].min())  # one colour scale for every panel
+pc.figures.show(pc.figures.panels([
+    pc.figures.heatmap(bias[head] + 0.0, masked=future, domain=(low, 0.0),  # + 0.0: no -0.
+                       row_title="query i", col_title="key j", value_title="bias",
+                       title=f"head {head}: m = 1/{1 / slopes[head]:g}",
+                       caption=f"ALiBi bias of head {head}.")
+    for head in shown], columns=4, caption=(
+        "ALiBi's bias −m·(i − j), one panel per head: zero on the diagonal, falling linearly "
+        "with the distance back, steeply for the first heads and gently for the last. Future "
+        "keys (j > i) are masked in a decoder."),
+    alt=(f"{len(shown)} heatmaps of the {T} by {T} ALiBi bias, one per head, with slopes "
+         + ", ".join(f"1/{1 / slopes[head]:g}" for head in shown) + ". Each is 0 on the "
+         f"diagonal and decreases by the slope per step back, down to {low:g}; cells above "
+         "the diagonal are masked.")))
 
 print("slopes:", ", ".join(f"1/{1 / s:g}" for s in slopes))
 print("head 0, query 5, keys 0..5:", bias[0, 5, :6] + 0.0)  # + 0.0 turns -0. into 0.

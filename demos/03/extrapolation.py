@@ -1,6 +1,5 @@
 # What does each position scheme give a model at positions beyond its training length T_train?
 # Not a trained model: we measure the position signal itself, for positions 0 .. 4 T_train - 1.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -35,15 +34,20 @@ distance = far - 1 - np.arange(far)  # (4 T_train,) how far back each key is
 mass_beyond = weights[:, distance >= T_train].sum(axis=1)  # (h,)
 lowest_trained = pc.alibi_slopes(n_heads) * (T_train - 1)  # (h,) largest penalty in training
 
-fig, (ax_sin, ax_alibi) = plt.subplots(1, 2, figsize=(8, 2.9))
-ax_sin.plot(np.arange(far), novelty)
-ax_sin.axvline(T_train, color="gray", ls="--", lw=1)
-ax_sin.set_xlabel("position p (RoPE: offset m - n)")
-ax_sin.set_title("distance to nearest trained encoding (steps)", fontsize=9)
-ax_alibi.bar(range(n_heads), mass_beyond)
-ax_alibi.set_xlabel("ALiBi head (slope 1/2 ... 1/256)")
-ax_alibi.set_title(f"weight on keys >= {T_train} back, query at {far - 1}", fontsize=9)
-fig.tight_layout()
+F = pc.figures
+F.show(F.panels([
+    F.lines(np.arange(far), novelty, x_title="position p (RoPE: offset m − n)",
+            y_title="steps to nearest trained", vlines={f"T_train = {T_train}": T_train},
+            title="Sinusoidal and RoPE: new encodings",
+            caption="Distance from each position's encoding to the nearest one seen in training."),
+    F.bars([f"1/{1 / m:g}" for m in pc.alibi_slopes(n_heads)], mass_beyond, domain=(0, 1),
+           annotate=True, fmt=".2f", x_title="ALiBi head (slope m)",
+           y_title=f"weight ≥ {T_train} back", title=f"ALiBi: query at {far - 1}",
+           caption="Weight the last query puts on keys at least T_train back, per head."),
+], columns=2, caption=(
+    f"Left: beyond T_train = {T_train} the sinusoidal (and RoPE) encodings are vectors the "
+    "model never saw, up to several steps away from any trained one. Right: ALiBi's shallow "
+    "heads put real weight on keys farther back than any distance seen in training.")))
 
 print(f"trained on T_train = {T_train} positions, evaluated up to {far - 1}")
 print(f"learned absolute, position {T_train}:", learned)

@@ -1,6 +1,5 @@
 # RoPE (Su et al. 2021): rotate q at position m and k at position n; their dot product then
 # depends only on m - n. Here the same q and k are placed at every pair of positions.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -33,14 +32,16 @@ additive = (q + pe) @ (k + pe).T  # (T, T)
 
 norm_error = np.max(np.abs(np.linalg.norm(q_rot, axis=1) - np.linalg.norm(q)))
 
-fig, axes = plt.subplots(1, 2, figsize=(7, 3.2))
-for ax, s, title in ((axes[0], scores, "RoPE: q_m . k_n"),
-                     (axes[1], additive, "added PE: (q+PE_m) . (k+PE_n)")):
-    ax.imshow(s, cmap="viridis")
-    ax.set_xlabel("key position n")
-    ax.set_ylabel("query position m")
-    ax.set_title(title, fontsize=9)
-fig.tight_layout()
+pc.figures.show(pc.figures.panels([
+    pc.figures.heatmap(s, diverging=True, row_title="query position m",
+                       col_title="key position n", value_title=name, title=title,
+                       caption=f"{title} for every m and n.")
+    for s, name, title in ((scores, "score", "RoPE: (Rₘq)·(Rₙk)"),
+                           (additive, "score", "added: (q + PEₘ)·(k + PEₙ)"))],
+    columns=2, caption=(
+        "The same q and k at every pair of positions. Follow any diagonal m − n = constant: "
+        "with RoPE (left) its colour never changes, because the score depends on m − n only; "
+        "with added encodings (right) it does.")))
 
 print(f"RoPE: spread along diagonals      {toeplitz_error(scores):.2e}")
 print(f"RoPE: all positions moved by {shift}: {shift_error:.2e}")

@@ -1,6 +1,5 @@
 # Sinusoidal position encodings (Vaswani et al. 2017, section 3.5), interleaved layout:
 # PE[p, 2i] = sin(p / base^(2i/d)), PE[p, 2i+1] = cos(p / base^(2i/d)).
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -22,18 +21,19 @@ offsets = np.arange(T)
 similarity = pe @ pe[0]  # (T,) PE[0] . PE[k]
 shifted = np.array([pe[5] @ pe[5 + k] for k in range(T - 5)])  # same, starting at p = 5
 
-fig, (ax_map, ax_sim) = plt.subplots(1, 2, figsize=(8, 3), gridspec_kw={"width_ratios": [3, 2]})
-image = ax_map.imshow(pe.T, aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1, origin="lower")
-ax_map.set_xlabel("position p")
-ax_map.set_ylabel("feature (2i: sin, 2i+1: cos)")
-ax_map.set_title(f"PE, T={T}, d={d}, base={base:g}", fontsize=9)
-fig.colorbar(image, ax=ax_map, fraction=0.05)
-ax_sim.plot(offsets, similarity, label="p = 0")
-ax_sim.plot(offsets[: T - 5], shifted, "--", label="p = 5")
-ax_sim.set_xlabel("offset k")
-ax_sim.set_title("PE[p] . PE[p+k]", fontsize=9)
-ax_sim.legend(fontsize=8)
-fig.tight_layout()
+F = pc.figures
+F.show(
+    F.heatmap(pe.T, diverging=True, domain=(-1, 1), col_title="position p",
+              row_labels=[f"{j} {'cos' if j % 2 else 'sin'}" for j in range(d)],
+              row_title="feature (2i: sin, 2i+1: cos)", value_title="PE",
+              caption=(f"Sinusoidal encodings, T = {T}, d = {d}, base = {base:g}: each column "
+                       "is one position's vector. The first features turn fast, the last "
+                       "ones hardly change over these positions.")),
+    F.lines(offsets[: T - 5], {"p = 0": similarity[: T - 5], "p = 5": shifted}, dashed=["p = 5"],
+            x_title="offset k", y_title="PEₚ · PEₚ₊ₖ",
+            caption=("The dot product of two encodings k positions apart, from p = 0 and from "
+                     "p = 5: the curves coincide, since it depends on the offset k only.")),
+)
 
 wavelengths = 2 * np.pi * base ** (2 * np.arange(d // 2) / d)
 print(f"shortest wavelength {wavelengths[0]:.2f} positions, longest {wavelengths[-1]:.1f}")

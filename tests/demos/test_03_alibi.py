@@ -2,6 +2,10 @@
 import numpy as np
 from numpy.testing import assert_allclose
 
+from demos import demo_path
+from demos.params import with_values
+from demos.runner import run_demo
+
 
 def test_power_of_two_slopes_exact(run_with):
     for n in (1, 2, 4, 8, 16):
@@ -25,3 +29,31 @@ def test_twelve_heads_follow_the_reference_rule(run_with):
     eight = [2.0 ** (-k) for k in range(1, 9)]
     sixteen_odd = [2.0 ** (-0.5 * k) for k in range(1, 17)][0::2][:4]
     assert_allclose(result["slopes"], eight + sixteen_odd, rtol=1e-15, err_msg="slopes, h=12")
+
+
+def _matrix(panel):
+    """A heatmap panel's cells as a (R, C) array, masked cells as NaN."""
+    cells = panel["data"]["values"]
+    out = np.full((1 + max(c["r"] for c in cells), 1 + max(c["c"] for c in cells)), np.nan)
+    for cell in cells:
+        if not cell["masked"]:
+            out[cell["r"], cell["c"]] = cell["value"]
+    return out
+
+
+def test_figure_has_one_masked_bias_panel_per_head(cpython_run):
+    outcome = cpython_run("03/alibi")
+    assert outcome["error"] is None, outcome["error"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "panels" and figure["usermeta"]["itt"]["caption"]
+    assert len(figure["concat"]) == 8
+    i, j = np.indices((12, 12))
+    for head, panel in enumerate(figure["concat"]):
+        slope = 2.0 ** (-(head + 1))
+        assert panel["title"] == f"head {head}: m = 1/{2 ** (head + 1)}"
+        expected = np.where(j <= i, -slope * (i - j), np.nan)  # future keys masked
+        assert_allclose(_matrix(panel), expected, atol=0, err_msg=f"bias, head {head}")
+        assert panel["layer"][0]["encoding"]["color"]["scale"]["domain"] == [-5.5, 0.0]
+    source = with_values(demo_path("03/alibi").read_text(encoding="utf-8"), n_heads=2)
+    (two,) = run_demo(source, filename="alibi.py")["figures"]
+    assert [panel["title"] for panel in two["concat"]] == ["head 0: m = 1/16", "head 1: m = 1/256"]

@@ -23,3 +23,31 @@ def test_scores_against_complex_rotation(run_with):
     # q at m = 0 and k at n: sum_i Re(zq * conj(zk * exp(i n theta_i)))
     expected = np.real(zq * np.conj(zk * np.exp(1j * n * theta))).sum(axis=1)
     assert_allclose(result["scores_row0"], expected, atol=1e-12, err_msg="q_0 . k_n")
+
+
+def _matrix(panel):
+    cells = panel["data"]["values"]
+    out = np.zeros((1 + max(c["r"] for c in cells), 1 + max(c["c"] for c in cells)))
+    for cell in cells:
+        out[cell["r"], cell["c"]] = cell["value"]
+    return out
+
+
+def test_figure_shows_both_score_matrices(cpython_run):
+    outcome = cpython_run("03/rope_relative")
+    assert outcome["error"] is None, outcome["error"]
+    result = outcome["result"]
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "panels" and figure["usermeta"]["itt"]["caption"]
+    rope, added = (_matrix(panel) for panel in figure["concat"])
+    assert rope.shape == added.shape == (24, 24)
+    assert_allclose(rope[0], result["scores_row0"], rtol=1e-12, err_msg="RoPE row 0")
+    m, n = np.indices((24, 24))
+    for offset in range(-23, 24):  # every diagonal is constant for RoPE, not for added PE
+        assert np.ptp(rope[m - n == offset]) < 1e-12, f"RoPE diagonal {offset}"
+    assert max(np.ptp(added[m - n == offset]) for offset in range(-23, 24)) == \
+        result["additive_toeplitz_error"]
+    for panel in figure["concat"]:
+        color = panel["layer"][0]["encoding"]["color"]
+        assert color["scale"]["range"] == "diverging" and color["scale"]["domainMid"] == 0.0
+        assert panel["encoding"]["y"]["title"] == "query position m"
