@@ -2,7 +2,6 @@
 # same output as the naive softmax(Q K^T / sqrt(d)) V, yet never holds the T x T score matrix.
 # Memory here is counted two ways: the bytes of the largest score array each method holds
 # (deterministic, from the shapes) and, as text only, what tracemalloc measured in this run.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -57,17 +56,16 @@ try:  # tracemalloc follows NumPy's allocations in CPython; shown as text, never
 except Exception as error:  # e.g. a runtime without tracemalloc
     print("tracemalloc unavailable here:", error)
 
-Ts = np.arange(32, 1024 + 1, 32)
-fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.plot(Ts, [score_bytes(t, block_size)["naive"] / 2**20 for t in Ts], label="naive: T x T")
-ax.plot(Ts, [(score_bytes(t, block_size)["tiled"] + state_bytes(t)) / 2**20 for t in Ts],
-        label=f"tiled: tile + state (block {block_size})")
-ax.axvline(T, color="gray", linestyle=":", linewidth=1)
-ax.set_xlabel("sequence length T")
-ax.set_ylabel("MiB (float64)")
-ax.set_title(f"Attention memory, d_head = {d_head}")
-ax.legend(fontsize=8)
-fig.tight_layout()
+Ts = np.arange(32, 1024 + 1, 32)  # (32,)
+pc.figures.show(pc.figures.lines(
+    Ts, {"naive: T × T scores": [score_bytes(t, block_size)["naive"] / 2**20 for t in Ts],
+         f"tiled: one tile + state (block {block_size})":
+         [(score_bytes(t, block_size)["tiled"] + state_bytes(t)) / 2**20 for t in Ts]},
+    log_x=True, log_y=True, vlines={f"T = {T}": T}, x_title="sequence length T",
+    y_title="MiB (float64)", title=f"attention memory, d_head = {d_head}",
+    caption=("Memory each method holds, on log-log axes: the naive T × T score matrix is a "
+             "line of slope 2 (doubling T quadruples it), the tiled method's tile and running "
+             "state a line of slope 1.")))
 
 result = {
     "T": T,

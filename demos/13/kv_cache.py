@@ -4,7 +4,6 @@
 # (no trained model ships with the book), so its greedy continuations are confident.
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -49,14 +48,15 @@ print(f"positions processed for {n_new} new tokens: cached {positions_cached}, "
 for n, c, u in zip(lengths, seconds["cached"], seconds["uncached"]):
     print(f"  {n:4d} new tokens: cached {1000 * c:7.1f} ms, uncached {1000 * u:7.1f} ms")
 
-fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.plot(lengths, 1000 * np.array(seconds["uncached"]), "o-", label="no cache (recompute)")
-ax.plot(lengths, 1000 * np.array(seconds["cached"]), "s-", label="KV cache")
-ax.set_xlabel("new tokens generated")
-ax.set_ylabel("time (ms, this run)")
-ax.set_title("Greedy generation, tiny model")
-ax.legend(fontsize=8)
-fig.tight_layout()
+ns = np.arange(8, 112 + 1, 8)  # (14,) every length the slider offers
+pc.figures.show(pc.figures.lines(
+    ns, {"no cache (recompute)": ns * T_prompt + ns * (ns - 1) // 2,
+         "KV cache": T_prompt + ns - 1},
+    points=True, vlines={f"{n_new} new tokens": n_new}, x_title="new tokens generated",
+    y_title="token positions through the model",
+    caption=("The work of greedy generation, counted in token positions fed through the "
+             "model: without a cache step t re-feeds all T_prompt + t tokens, so the work "
+             "grows quadratically; with the cache it grows by one position per token.")))
 
 result = {
     "identical": identical,

@@ -2,7 +2,6 @@
 # output column (symmetric absmax), and see what it costs in accuracy against what it saves in
 # memory. The model is a tiny DecoderLM trained here for 60 steps on one repeated sentence
 # (no trained model ships with the book); its loss is measured on one fixed batch.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -58,13 +57,16 @@ for label, row in rows.items():
           f"{row['loss']:7.4f}")
 
 labels = list(rows)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6, 3.2))
-ax1.bar(labels, [rows[n]["bytes"] / 1024 for n in labels])
-ax1.set_ylabel("weight memory (KiB)")
-ax2.bar(labels, [rows[n]["loss"] for n in labels], color="tab:orange")
-ax2.set_ylabel("loss on a fixed batch")
-fig.suptitle(f"Quantizing a tiny model's weights ({granularity})", fontsize=10)
-fig.tight_layout()
+F = pc.figures
+F.show(F.panels([
+    F.bars(labels, [rows[n]["bytes"] / 1024 for n in labels], y_title="weight memory (KiB)",
+           annotate=True, fmt=".1f", title="memory", caption="Weight memory per format."),
+    F.bars(labels, [rows[n]["loss"] for n in labels], y_title="loss on a fixed batch",
+           annotate=True, fmt=".4f", title="loss", caption="Loss per format."),
+], caption=(f"Quantizing a tiny model's weights ({granularity} scales): int8 takes about "
+            "half the bytes of fp16 and int4 about a quarter (the scales cost a little), "
+            "while the loss on the same batch barely moves for int8 and moves more for "
+            "int4.")))
 
 result = {"granularity": granularity, "n_matrices": len(matrices), "n_values": n_values,
           "formats": rows}

@@ -1,7 +1,6 @@
 # Serving: once the weights are loaded, the rest of the GPU's memory holds KV caches, one per
 # sequence in flight. How many sequences fit depends on the context length and on how many
 # key/value heads the model keeps (grouped-query attention, GQA, versus one per query head).
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -51,18 +50,17 @@ llama70 = MODELS["Llama3-70B"]
 facts = {"llama3_70b_gqa_gb": per_sequence_gb(llama70, llama70["h_kv"], 4096),
          "llama3_70b_mha_gb": per_sequence_gb(llama70, llama70["h"], 4096)}
 
-Ts = np.arange(1024, 32768 + 1, 1024)
-fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.plot(Ts, [sequences_that_fit(m, m["h_kv"], t, gpu_gb) for t in Ts],
-        label=f"GQA (h_kv = {m['h_kv']})")
-ax.plot(Ts, [sequences_that_fit(m, m["h"], t, gpu_gb) for t in Ts],
-        label=f"one K/V per head (h_kv = {m['h']})")
-ax.axvline(T, color="gray", linestyle=":", linewidth=1)
-ax.set_xlabel("context length T (tokens)")
-ax.set_ylabel("sequences that fit")
-ax.set_title(f"{model}, {gpu_gb} GB, fp16 weights and cache")
-ax.legend(fontsize=8)
-fig.tight_layout()
+Ts = np.arange(1024, 32768 + 1, 1024)  # (32,)
+pc.figures.show(pc.figures.lines(
+    Ts, {f"GQA (h_kv = {m['h_kv']})": [sequences_that_fit(m, m["h_kv"], t, gpu_gb) for t in Ts],
+         f"one K/V per head (h_kv = {m['h']})":
+         [sequences_that_fit(m, m["h"], t, gpu_gb) for t in Ts]},
+    vlines={f"T = {T}": T}, x_title="context length T (tokens)", y_title="sequences that fit",
+    title=f"{model}, {gpu_gb} GB, fp16 weights and cache",
+    caption=("How many sequences' KV caches fit next to the weights, against context length. "
+             f"Keeping {m['h_kv']} K/V heads instead of {m['h']} fits about "
+             f"{m['h'] // m['h_kv']} times as many; both counts fall roughly as 1/T, and are 0 "
+             "when the weights alone fill the GPU.")))
 
 result = {"model": model, "gpu_gb": gpu_gb, "T": T, "weights_gb": weights_gb, "gqa": gqa,
           "mha": mha, "facts": facts}

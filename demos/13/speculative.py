@@ -4,7 +4,6 @@
 # exactly; a better draft only means more tokens per target call.
 # Both models are tiny DecoderLMs trained here on one repeated sentence (no trained model
 # ships with the book): the target for 60 steps, the smaller draft for 40.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -48,17 +47,15 @@ print(f"one step: max |output - p| = {max_error:.1e}; "
       f"expected acceptance sum min(p, q) = {alpha:.3f}")
 
 top = np.argsort(-p)[:8]  # the target's 8 likeliest characters
-xs = np.arange(top.shape[0])
-fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.bar(xs - 0.27, p[top], width=0.27, label="target p")
-ax.bar(xs, q[top], width=0.27, label="draft q")
-ax.bar(xs + 0.27, output[top], width=0.27, label="after verify")
-ax.set_xticks(xs)
-ax.set_xticklabels([repr(chars[i]) for i in top])
-ax.set_ylabel("probability")
-ax.set_title("Next character after the prompt")
-ax.legend(fontsize=8)
-fig.tight_layout()
+pc.figures.show(pc.figures.bars(
+    [repr(chars[i]) for i in top], {"target p": p[top], "draft q": q[top],
+                                    "after verify": output[top]},
+    x_title="next character", y_title="probability", domain=(0, 1),
+    title="next character after the prompt",
+    caption=("One verification step: the draft's q differs from the target's p, yet the "
+             "distribution of the token that comes out (accept with min(1, p/q), else "
+             "resample from the residual) equals p: each 'after verify' bar matches its "
+             "'target p' bar.")))
 
 result = {
     "n_draft": n_draft,

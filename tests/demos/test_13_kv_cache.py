@@ -8,7 +8,17 @@ def test_cached_and_uncached_tokens_are_identical(cpython_run):
     result = outcome["result"]
     assert result["identical"] is True
     assert result["n_tokens"] == result["T_prompt"] + result["n_new"]
-    assert len(outcome["figures"]) == 1
+    (figure,) = outcome["figures"]  # the work both ways, deterministic (timings are printed)
+    assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    T0 = result["T_prompt"]
+    for name, work in (("no cache (recompute)", lambda n: sum(T0 + t for t in range(n))),
+                       ("KV cache", lambda n: T0 + n - 1)):
+        points = {row["x"]: row["y"] for row in rows if row["series"] == name}
+        assert sorted(points) == list(range(8, 113, 8)), name
+        assert all(points[n] == work(int(n)) for n in points), name
+    n = result["n_new"]
+    assert points[n] == result["positions_cached"]
 
 
 def test_positions_processed_match_the_arithmetic_series(run_with):

@@ -25,6 +25,12 @@ def test_default_per_column(cpython_run):
     assert f["int8"]["loss"] == pytest.approx(f["fp16"]["loss"], rel=0.02)
     assert abs(f["int4"]["loss"] - f["fp16"]["loss"]) >= abs(f["int8"]["loss"]
                                                              - f["fp16"]["loss"])
+    (figure,) = outcome["figures"]  # two panels: memory and loss per format
+    assert figure["usermeta"]["itt"]["kind"] == "panels" and figure["usermeta"]["itt"]["caption"]
+    memory, loss = ({row["category"]: row["value"] for row in panel["layer"][0]["data"]["values"]}
+                    for panel in figure["concat"])
+    assert memory == {name: f[name]["bytes"] / 1024 for name in ("fp16", "int8", "int4")}
+    assert loss == {name: f[name]["loss"] for name in ("fp16", "int8", "int4")}
 
 
 def test_per_tensor_stores_one_scale_per_matrix(run_with):

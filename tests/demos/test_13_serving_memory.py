@@ -18,6 +18,15 @@ def test_facts_and_default(cpython_run):
     free = 80 - 8.03e9 * 2 / 1e9
     assert r["gqa"]["sequences"] == math.floor(free / _kv_gb(32, 8, 128, 4096))
     assert r["mha"]["sequences"] == math.floor(free / _kv_gb(32, 32, 128, 4096))
+    (figure,) = outcome["figures"]  # sequences that fit against T, GQA and not
+    assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    for name, h_kv, key in (("GQA (h_kv = 8)", 8, "gqa"), ("one K/V per head (h_kv = 32)", 32,
+                                                           "mha")):
+        points = {row["x"]: row["y"] for row in rows if row["series"] == name}
+        assert sorted(points) == list(range(1024, 32769, 1024)), name
+        assert all(points[T] == math.floor(free / _kv_gb(32, h_kv, 128, T)) for T in points)
+        assert points[4096] == r[key]["sequences"]
 
 
 @pytest.mark.parametrize("model, gpu_gb, T, layers, h, params", [

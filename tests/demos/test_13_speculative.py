@@ -18,7 +18,16 @@ def test_default_run(cpython_run):
     outcome = cpython_run("13/speculative")
     assert outcome["error"] is None, outcome["error"]
     _check(outcome["result"], outcome["result"]["n_draft"])
-    assert len(outcome["figures"]) == 1
+    (figure,) = outcome["figures"]  # p, q and the verified output for 8 characters
+    assert figure["usermeta"]["itt"]["kind"] == "bars" and figure["usermeta"]["itt"]["caption"]
+    rows = figure["layer"][0]["data"]["values"]
+    bars = {name: [row["value"] for row in rows if row["group"] == name]
+            for name in ("target p", "draft q", "after verify")}
+    assert all(len(values) == 8 for values in bars.values())
+    assert bars["target p"] == sorted(bars["target p"], reverse=True), "likeliest first"
+    np.testing.assert_allclose(bars["after verify"], bars["target p"], rtol=0, atol=1e-12,
+                               err_msg="verification reproduces the target's p")
+    assert bars["draft q"] != bars["target p"]
 
 
 @pytest.mark.parametrize("n_draft, temperature", [(1, 1.0), (6, 0.7)])
