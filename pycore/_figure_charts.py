@@ -234,7 +234,10 @@ def panels_spec(figures, *, caption, alt, columns):
             f"{index + 1}: {figure.alt}" for index, figure in enumerate(figures))
 
     spec = base("panels", caption, alt, default_alt, columns=columns)
-    spec.update({"concat": subs, "columns": columns, "spacing": 16})
+    # Each panel keeps its own colours and legend (a bar chart next to a line chart).
+    spec.update({"concat": subs, "columns": columns, "spacing": 16,
+                 "resolve": {"scale": {"color": "independent"},
+                             "legend": {"color": "independent"}}})
     return spec
 
 

@@ -166,8 +166,14 @@ def token_graph_spec(kind, tokens, weights, *, caption, alt, key_tokens, layer, 
             spec_part[channel]["type"] = "quantitative"
             spec_part[channel]["scale"] = scale
             spec_part[channel]["axis"] = None
-    node_x.update(type="quantitative", scale=x_scale, axis=None)
-    node_y.update(type="quantitative", scale=y_scale, axis=None)
+    # The two rows (columns) are named by an axis on the tokens: "queries" and "keys".
+    side_axis = {"values": [0, 1], "labelExpr": "datum.value === 1 ? 'keys' : 'queries'",
+                 "title": None, "domain": False, "ticks": False, "grid": False,
+                 "labelFontWeight": 600}
+    node_x.update(type="quantitative", scale=x_scale,
+                  axis=dict(side_axis, orient="top", labelPadding=6) if vertical else None)
+    node_y.update(type="quantitative", scale=y_scale,
+                  axis=None if vertical else dict(side_axis, labelPadding=10))
     label_x.update(type="quantitative", scale=x_scale, axis=None)
     label_y.update(type="quantitative", scale=y_scale, axis=None)
     weight = {"field": "w", "type": "quantitative", "legend": None}

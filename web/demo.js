@@ -21,7 +21,9 @@ function statusText(status) {
     case "loading":
       return `Loading Python: ${status.label} (step ${status.step + 1} of ${status.steps})`;
     case "loading-package":
-      return `${status.label}…`;
+      // Only a reader's own imports load packages (Matplotlib, say): the book's demos need
+      // nothing beyond the NumPy that loads with Python.
+      return `${status.label} for this code (first use only, a few seconds)…`;
     case "failed":
       return `Python failed to load: ${status.label}`;
     default:

@@ -132,6 +132,8 @@ export async function draw(figure, spec) {
     return;
   }
   const fitted = fitSpec(spec, width);
+  // A "container" view takes the column's width; others keep theirs, centred (theme.css).
+  host.classList.toggle("itt-chart-fill", fitted.width === "container");
   try {
     const result = await embed(host, fitted, {
       mode: "vega-lite",

@@ -58,7 +58,7 @@ sweep = np.linspace(0.5, 40, 80)  # (80,) sharpness values
 soft_curve = [soft_lookup(q, s)[0][0, 0] for s in sweep]
 F = pc.figures
 F.show(F.panels([
-    F.bars(titles, weights[0], domain=(0, 1), annotate=True, y_title="weight",
+    F.bars(titles, weights[0], domain=(0, 1), annotate=True, fmt=".3f", y_title="weight",
            x_title="shelf (key)", title=f"Weights at sharpness {sharpness:g}",
            caption="Softmax weight of each shelf."),
     F.lines(sweep, {"soft (attention)": soft_curve}, x_title="sharpness (score scale)",

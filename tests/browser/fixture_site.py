@@ -7,6 +7,7 @@ fixture demos with the same markup ``hooks/demos.py`` produces, next to the bund
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import shutil
 import zipfile
@@ -15,11 +16,17 @@ from pathlib import Path
 from demos.params import parse_params
 from demos.runner import run_demo_file
 
+_HOOK = Path(__file__).resolve().parents[2] / "hooks" / "demos.py"
+_spec = importlib.util.spec_from_file_location("itt_fixture_demos_hook", _HOOK)
+demos_hook = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(demos_hook)  # the build's own figure markup (spec + static SVG)
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_DEMOS = Path(__file__).resolve().parent / "fixtures" / "demos"
 # What the worker needs on sys.path (the MkDocs hook ships the same set).
 PYTHON_SOURCES = ["pycore", "demos/__init__.py", "demos/runner.py", "demos/params.py", "exercises"]
-PAGES = {"index.html": ["numbers", "exercise"], "second.html": ["numbers", "figure"]}
+PAGES = {"index.html": ["numbers", "exercise"], "second.html": ["numbers", "figure"],
+         "charts.html": ["numbers", "chart"]}
 
 
 def demo_markup(demo_id: str, path: Path) -> str:
@@ -27,9 +34,12 @@ def demo_markup(demo_id: str, path: Path) -> str:
     source = path.read_text(encoding="utf-8")
     outcome = run_demo_file(path)
     meta = {"id": demo_id, "params": parse_params(source), "result": outcome["result"]}
+    slug = demo_id.replace("/", "-")
     figures = "".join(
-        f'<img alt="Figure {index + 1} of {demo_id}" src="data:image/png;base64,{png}">'
-        for index, png in enumerate(outcome["figures"])
+        demos_hook.render_figure(spec, f"itt-fig-{slug}-{index + 1}")
+        for index, spec in enumerate(outcome["figures"])
+    ) + "".join(
+        demos_hook.render_image(image, index + 1) for index, image in enumerate(outcome["images"])
     )
     meta_json = json.dumps(meta).replace("</", "<\\/")
     return (
@@ -57,7 +67,9 @@ def page_markup(title: str, demo_names: list[str]) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<title>{title}</title><link rel="icon" href="data:,">'
-        '<link rel="stylesheet" href="/assets/build/itt.css"></head><body><main>'
+        '<link rel="stylesheet" href="/theme.css">'
+        '<link rel="stylesheet" href="/assets/build/itt.css"></head>'
+        '<body data-md-color-scheme="default"><main>'
         f"<h1>{title}</h1><p>Readable text before Python starts.</p>{demos}"
         '<p><a href="/second.html">second page</a></p></main>'
         f'<script id="itt-config" type="application/json">{json.dumps(config)}</script>'
@@ -85,6 +97,7 @@ def build_fixture_site(target: Path) -> Path:
     assets = target / "assets" / "build"
     shutil.copytree(build, assets, dirs_exist_ok=True)
     write_python_zip(assets / "python.zip")
+    shutil.copy(REPO / "docs" / "stylesheets" / "theme.css", target / "theme.css")
     for name, demo_names in PAGES.items():
         (target / name).write_text(page_markup(name, demo_names), encoding="utf-8")
     return target

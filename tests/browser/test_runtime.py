@@ -211,7 +211,7 @@ def test_figure_demo_gets_matplotlib(browser, isolated_fixture_url):
         image = root.locator("[data-demo-output] img")
         assert image.count() == 1
         assert image.get_attribute("src").startswith("data:image/png;base64,")
-        assert "Figure 1 of fixture/figure" in image.get_attribute("alt")
+        assert image.get_attribute("alt") == "Matplotlib figure 1 drawn by the code (live output)"
         assert any(url.endswith("/matplotlib.data") for url in watch.requests)
         expected = run_demo_file(FIXTURE_DEMOS / "figure.py")["result"]
         assert_close(demo_result(root), expected, "fixture/figure.result")

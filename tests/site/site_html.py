@@ -32,7 +32,9 @@ class PageParser(HTMLParser):
         self.links = []  # (tag, attribute, value): every href/src
         self.fetched = []  # (tag, attribute, value): what the browser loads by itself
         self.ids = set()
-        self.demos = []  # dicts: id, meta (text), outputs [text of <pre>], images, note
+        # dicts: id, meta (text), outputs [text of <pre>], images (Matplotlib <img> attrs),
+        # charts [{attrs, spec (JSON text), alt, caption}] (pycore.figures), note
+        self.demos = []
         self._stack = []
         self._capture = None
 
@@ -55,13 +57,24 @@ class PageParser(HTMLParser):
         classes = set((attrs.get("class") or "").split())
         if tag == "div" and "itt-demo" in classes:
             self.demos.append({"id": attrs.get("data-demo"), "meta": "", "outputs": [],
-                               "images": [], "note": "", "build_output": False})
+                               "images": [], "charts": [], "note": "",
+                               "build_output": False})
         if self.demos and tag == "div" and "data-build-output" in attrs:
             self.demos[-1]["build_output"] = True
         if self.demos and tag == "img" and "itt-demo-figure" in classes:
             self.demos[-1]["images"].append(attrs)
+        if self.demos and tag == "figure" and "itt-chart" in classes:
+            self.demos[-1]["charts"].append({"attrs": attrs, "spec": "", "alt": None,
+                                             "caption": ""})
+        charts = self.demos[-1]["charts"] if self.demos else []
+        if charts and tag == "div" and "itt-chart-static" in classes:
+            charts[-1]["alt"] = attrs.get("aria-label")
         if self.demos and tag == "template" and "itt-demo-meta" in classes:
             self._capture = ("meta", [])
+        elif charts and tag == "template" and "itt-chart-spec" in classes:
+            self._capture = ("chart_spec", [])
+        elif charts and tag == "figcaption":
+            self._capture = ("chart_caption", [])
         elif self.demos and self.demos[-1]["build_output"] and tag == "pre":
             self._capture = ("outputs", [])
         elif self.demos and tag == "p" and "itt-demo-note" in classes:
@@ -70,11 +83,13 @@ class PageParser(HTMLParser):
             self._stack.append(tag)
 
     def handle_endtag(self, tag):
-        if self._capture and tag in ("template", "pre", "p"):
+        if self._capture and tag in ("template", "pre", "p", "figcaption"):
             kind, parts = self._capture
             text = "".join(parts)
             if kind == "outputs":
                 self.demos[-1]["outputs"].append(text)
+            elif kind.startswith("chart_"):
+                self.demos[-1]["charts"][-1][kind[len("chart_"):]] = text
             else:
                 self.demos[-1][kind] = text
             self._capture = None

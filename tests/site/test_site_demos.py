@@ -2,6 +2,7 @@
 computed number in the prose equals what the demo computes in CPython."""
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -48,9 +49,18 @@ def test_page_contains_demo_and_build_output(built_site, cpython_run, page, demo
 
     outcome = cpython_run(demo_id)
     assert outcome["error"] is None, f"{demo_id} fails in CPython:\n{outcome['error']}"
-    assert len(block["images"]) == len(outcome["figures"]), (
-        f"{page}: {demo_id} shows {len(block['images'])} figures, the demo draws "
+    assert len(block["charts"]) == len(outcome["figures"]), (
+        f"{page}: {demo_id} shows {len(block['charts'])} figures, the demo draws "
         f"{len(outcome['figures'])}"
+    )
+    for chart, figure in zip(block["charts"], outcome["figures"]):
+        meta = figure["usermeta"]["itt"]
+        assert chart["alt"] == meta["alt"] and chart["alt"], f"{page}: {demo_id} alt text"
+        assert chart["caption"] == meta["caption"], f"{page}: {demo_id} caption"
+        assert _close(json.loads(chart["spec"]), figure), (
+            f"{page}: {demo_id}'s embedded figure differs from CPython's")
+    assert len(block["images"]) == len(outcome.get("images", [])), (
+        f"{page}: {demo_id} shows {len(block['images'])} Matplotlib images"
     )
     for image in block["images"]:
         assert image.get("alt"), f"{page}: a figure of {demo_id} has no alt text"
