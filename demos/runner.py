@@ -13,33 +13,21 @@ import sys
 import time
 import traceback
 
+from demos.stream import LogStream, OutputLog
+
 # Matplotlib (a reader's own code; no demo of the book imports it): PNG at 2x for sharp
 # screens, with its size in CSS pixels at 1x.
 FIGURE_DPI = 100
 FIGURE_SCALE = 2
-
-
-class _StreamingWriter(io.TextIOBase):
-    """A stdout replacement that keeps the text and forwards each write as it happens."""
-
-    def __init__(self, on_output):
-        self._parts = []
-        self._on_output = on_output
-
-    def write(self, text):
-        self._parts.append(text)
-        if self._on_output is not None and text:
-            self._on_output("stdout", text)
-        return len(text)
-
-    def getvalue(self):
-        return "".join(self._parts)
+# The largest integer a JavaScript number (IEEE double) holds exactly.
+MAX_EXACT_INTEGER = 2**53
 
 
 def to_jsonable(value):
     """Convert NumPy arrays and scalars (recursively) into plain JSON values.
 
-    Non-finite floats become ``None``, since JSON has no NaN or infinity.
+    Non-finite floats become ``None``, since JSON has no NaN or infinity. An integer beyond
+    ``2**53`` raises TypeError: the page reads JSON numbers as doubles, which would change it.
     """
     if isinstance(value, dict):
         return {str(key): to_jsonable(item) for key, item in value.items()}
@@ -47,6 +35,11 @@ def to_jsonable(value):
         return [to_jsonable(item) for item in value]
     if hasattr(value, "tolist") and callable(value.tolist):  # NumPy array or scalar
         return to_jsonable(value.tolist())
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_EXACT_INTEGER:
+        raise TypeError(
+            f"result holds the integer {value}, beyond 2**53 = {MAX_EXACT_INTEGER}: the page "
+            "reads numbers as doubles and would change it; store str(value) or float(value)"
+        )
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):
@@ -107,28 +100,32 @@ def run_demo(source, *, filename="<demo>", on_output=None):
     Args:
         source: the demo's Python code (str).
         filename: shown in tracebacks (e.g. ``"demos/04/worked_example.py"``).
-        on_output: optional callback ``on_output(kind, payload)`` called as text is printed.
+        on_output: optional callback ``on_output(kind, text)`` receiving what is printed, in
+            batches (``kind`` is ``"stdout"``, ``"stderr"`` or ``"note"``; demos/stream.py).
 
     Returns:
         dict with ``stdout`` (str), ``figures`` (list of Vega-Lite spec dicts, one per
         ``pycore.figures.show``), ``images`` (list of ``{"png": base64 str, "width": int,
         "height": int}``, one per open Matplotlib figure), ``result`` (JSON-able value of
         the demo's module-level ``result``, or None), ``error`` (traceback text, or None),
-        ``stopped`` (True if interrupted) and ``seconds``.
+        ``stopped`` (True if interrupted), ``seconds``, ``stderr`` (str: warnings and
+        anything written to ``sys.stderr``) and ``output`` (``[[kind, text], ...]``: stdout
+        and stderr in the order printed). Output is capped: the start and the end are kept
+        and a note says how much was dropped (``stdout`` holds that note).
     """
     os.environ.setdefault("MPLBACKEND", "Agg")
     namespace = {"__name__": "__main__", "__file__": filename}
-    writer = _StreamingWriter(on_output)
+    log = OutputLog(on_output)
     error = None
     stopped = False
     started = time.perf_counter()
-    saved_stdout = sys.stdout
+    saved_stdout, saved_stderr = sys.stdout, sys.stderr
     # Demos on one page share an interpreter (the browser's worker): one demo's
     # np.set_printoptions must not change how the next one prints.
     numpy = sys.modules.get("numpy")
     saved_printoptions = numpy.get_printoptions() if numpy is not None else None
     _take_shown_figures()  # figures left over from code run outside the runner
-    sys.stdout = writer
+    sys.stdout, sys.stderr = LogStream(log, "stdout"), LogStream(log, "stderr")
     try:
         code = compile(source, filename, "exec")
         exec(code, namespace)
@@ -138,24 +135,31 @@ def run_demo(source, *, filename="<demo>", on_output=None):
     except BaseException:  # noqa: BLE001 - a reader's code may raise anything, even SystemExit
         error = _reader_traceback(filename)
     finally:
-        sys.stdout = saved_stdout
+        sys.stdout, sys.stderr = saved_stdout, saved_stderr
         if saved_printoptions is not None:
             numpy.set_printoptions(**saved_printoptions)
     seconds = time.perf_counter() - started
-    figures = _take_shown_figures()
+    figures, images = [], []
     try:
-        images = _collect_matplotlib()
-    except Exception:  # noqa: BLE001 - a figure the reader built may fail to render
-        images = []
-        error = error or "Drawing the Matplotlib figures failed:\n" + traceback.format_exc()
+        figures = _take_shown_figures()
+        try:
+            images = _collect_matplotlib()
+        except Exception:  # noqa: BLE001 - a figure the reader built may fail to render
+            error = error or "Drawing the Matplotlib figures failed:\n" + traceback.format_exc()
+    except KeyboardInterrupt:  # Stop while the figures were drawn: a stop, not a traceback
+        stopped = True
+        error = "Stopped (KeyboardInterrupt)."
     result = None
     if error is None and "result" in namespace:
         try:
             result = to_jsonable(namespace["result"])
         except TypeError as problem:
             error = f"TypeError: {problem}"
+    log.flush()
     return {
-        "stdout": writer.getvalue(),
+        "stdout": log.text("stdout"),
+        "stderr": log.text("stderr"),
+        "output": log.segments(),
         "figures": figures,
         "images": images,
         "result": result,

@@ -2,8 +2,11 @@
 
 A reader's ``while True: print("x")`` must not flood the page (issue 15). So:
 
-- what a run prints is forwarded in **batches**, by time and by size (one call per
-  ``BATCH_SECONDS`` or ``BATCH_CHARS``, not one per ``write``);
+- what a run prints is forwarded in **batches**, by time and by size: a line goes out at
+  once while a run prints little (at most ``BURST_LINES`` sends per ``BATCH_SECONDS``:
+  Python in the browser has no timer to send a held-back line later, so a line printed
+  before a long computation must not wait for it); beyond that, text is held until a
+  batch holds ``BATCH_CHARS`` or the next window begins;
 - what a run keeps is **capped**: the first ``HEAD_CHARS`` characters and the last
   ``TAIL_CHARS``; the middle is dropped and a note says how much;
 - stdout and stderr (tracebacks of warnings included) are kept as ordered segments, so
@@ -18,7 +21,8 @@ import time
 HEAD_CHARS = 400_000
 TAIL_CHARS = 100_000
 BATCH_CHARS = 32_768
-BATCH_SECONDS = 0.05
+BATCH_SECONDS = 0.1
+BURST_LINES = 50
 
 
 class OutputLog:
@@ -28,17 +32,21 @@ class OutputLog:
         on_output: callback ``on_output(kind, text)`` receiving batches while the run
             prints (``kind`` is ``"stdout"``, ``"stderr"`` or ``"note"``), or None.
         head_chars, tail_chars: how much of the start and of the end is kept.
-        batch_chars, batch_seconds: a batch is sent when it holds this many characters or
-            when this much time has passed since the last one.
+        batch_chars, batch_seconds, burst_lines: a batch is sent when it holds
+            ``batch_chars`` characters, or when a line ends while fewer than
+            ``burst_lines`` batches were sent in the current ``batch_seconds`` window.
     """
 
     def __init__(self, on_output=None, *, head_chars=HEAD_CHARS, tail_chars=TAIL_CHARS,
-                 batch_chars=BATCH_CHARS, batch_seconds=BATCH_SECONDS):
+                 batch_chars=BATCH_CHARS, batch_seconds=BATCH_SECONDS, burst_lines=BURST_LINES):
         self._on_output = on_output
         self._head_chars = head_chars
         self._tail_chars = tail_chars
         self._batch_chars = batch_chars
         self._batch_seconds = batch_seconds
+        self._burst_lines = burst_lines
+        self._window_start = -float("inf")
+        self._window_sends = 0
         self._head = []  # [kind, text] segments, at most head_chars characters in all
         self._head_size = 0
         self._tail = collections.deque()  # [kind, text] pieces after the head is full
@@ -47,9 +55,7 @@ class OutputLog:
         self._dropped_lines = 0
         self._pending = []  # [kind, text] not yet sent to on_output
         self._pending_size = 0
-        self._last_sent = time.monotonic()
         self._announced = False
-        self._writes = 0
 
     def write(self, kind, text):
         """Record ``text`` printed to ``kind`` ("stdout" or "stderr")."""
@@ -94,17 +100,19 @@ class OutputLog:
             return
         _add_segment(self._pending, kind, text)
         self._pending_size += len(text)
-        self._writes += 1
-        # The clock is read every 64 writes only: a print is several writes.
-        if self._pending_size >= self._batch_chars or (
-            self._writes % 64 == 0 and time.monotonic() - self._last_sent >= self._batch_seconds
-        ):
+        if self._pending_size >= self._batch_chars:
             self.flush()
+        elif "\n" in text:
+            now = time.monotonic()
+            if now - self._window_start >= self._batch_seconds:
+                self._window_start, self._window_sends = now, 0
+            if self._window_sends < self._burst_lines:
+                self.flush()
 
     def flush(self):
         """Send what is pending to ``on_output`` now (one call per run of one kind)."""
         pending, self._pending, self._pending_size = self._pending, [], 0
-        self._last_sent = time.monotonic()
+        self._window_sends += 1
         for kind, pieces in pending:
             self._on_output(kind, "".join(pieces))
 

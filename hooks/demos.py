@@ -42,7 +42,7 @@ DEMO_DIR = ROOT / "demos"
 CACHE_DIR = ROOT / ".cache" / "demos"
 # Sources a demo's output can depend on, besides the demo file itself (this hook included).
 LIBRARY_GLOBS = ("pycore/**/*", "exercises/**/*", "demos/runner.py", "demos/params.py",
-                 "hooks/demos.py")
+                 "demos/stream.py", "hooks/demos.py")
 SECONDS_PER_DEMO = 120
 FIGURE_THEME = ROOT / "web" / "figure-theme.json"
 THEME_CSS = ROOT / "docs" / "stylesheets" / "theme.css"

@@ -3,7 +3,8 @@
 The worker (web/worker.js) fetches this archive and unpacks it onto Pyodide's ``sys.path``,
 so every page runs the same ``pycore``, demo runner and exercise checkers that the build and
 the tests use. Contents: ``pycore/`` (sources and any data files), ``demos/__init__.py``,
-``demos/runner.py``, ``demos/params.py`` and ``exercises/``; never bytecode caches. The archive
+``demos/runner.py``, ``demos/params.py``, ``demos/sandbox.py``, ``demos/stream.py`` and
+``exercises/``; never bytecode caches. The archive
 is deterministic (sorted names, fixed timestamps), so an unchanged library gives the same bytes.
 """
 import zipfile
@@ -13,7 +14,8 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 TREES = ("pycore", "exercises")
-SINGLE_FILES = ("demos/__init__.py", "demos/runner.py", "demos/params.py")
+SINGLE_FILES = ("demos/__init__.py", "demos/runner.py", "demos/params.py", "demos/sandbox.py",
+                "demos/stream.py")
 ZIP_URI = "assets/build/python.zip"
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 

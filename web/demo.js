@@ -67,7 +67,9 @@ export function enhanceDemo(root, runtime) {
   const runButton = button("Run", "itt-demo-run");
   const stopButton = button("Stop", "itt-demo-stop");
   const resetButton = button("Reset", "itt-demo-reset");
+  const restartButton = button("Restart Python", "itt-demo-restart");
   runButton.title = "Run (Shift+Enter)";
+  restartButton.title = "Start a fresh Python for every demo (stops what is running)";
   stopButton.disabled = true;
   const status = document.createElement("span");
   status.className = "itt-demo-status";
@@ -76,7 +78,7 @@ export function enhanceDemo(root, runtime) {
   bar.className = "itt-demo-progress";
   bar.setAttribute("aria-label", `Python loading progress for ${demoId}`);
   bar.hidden = true;
-  toolbar.append(runButton, stopButton, resetButton, bar, status);
+  toolbar.append(runButton, stopButton, resetButton, restartButton, bar, status);
   editorHost.after(toolbar);
 
   const params = Array.isArray(meta.params) ? meta.params : [];
@@ -87,10 +89,21 @@ export function enhanceDemo(root, runtime) {
     clearTimeout(rerunTimer);
     rerunTimer = setTimeout(run, RERUN_DELAY_MS);
   }
+  // A control the page cannot build (the build validates them: this is a last resort)
+  // costs this demo its controls, never its Run button or the other demos.
+  function buildControlsSafely() {
+    try {
+      buildControls(controlsHost, params, prefix, onParamChange);
+    } catch (error) {
+      console.warn(`demo ${demoId}: controls could not be built`, error);
+      controlsHost.replaceChildren();
+      controlsHost.textContent = "The controls of this demo could not be built; edit the code instead.";
+    }
+  }
   if (params.length) {
     controlsHost = document.createElement("div");
     controlsHost.className = "itt-demo-controls";
-    buildControls(controlsHost, params, prefix, onParamChange);
+    buildControlsSafely();
     toolbar.after(controlsHost);
   }
 
@@ -129,22 +142,33 @@ export function enhanceDemo(root, runtime) {
         begun = true;
       }
       if (kind === "restart") output.clearText();
-      else output.append(text);
+      else output.append(text, kind);
     };
-    const { id, outcome: pending } = await runtime.run(editor.getSource(), filename, onOutput);
+    // Recorded before anything is awaited: Stop and the one-run guard see a run at once,
+    // even while Python is still starting.
+    const { id, outcome: pending } = runtime.run(editor.getSource(), filename, onOutput, root);
     current = id;
-    const outcome = await pending;
-    current = null;
-    if (!begun) output.begin();
-    output.finish(outcome);
-    runs += 1;
-    root.dataset.demoResult = JSON.stringify(outcome.result);
+    let outcome;
+    try {
+      outcome = await pending;
+      if (!begun) output.begin();
+      output.finish(outcome);
+    } catch (error) {
+      outcome = { result: null, error: String(error), stopped: false };
+      output.begin();
+      output.finish({ stdout: "", figures: [], result: null, stopped: false, seconds: 0,
+        error: `The page could not show this run: ${error}` });
+    } finally {
+      current = null;
+      runs += 1;
+      runButton.disabled = false;
+      stopButton.disabled = true;
+    }
+    root.dataset.demoResult = JSON.stringify(outcome.result ?? null);
     root.dataset.demoSeconds = String((performance.now() - started) / 1000);
     root.dataset.demoRuns = String(runs);
     root.dataset.demoState = outcome.stopped ? "stopped" : outcome.error ? "error" : "done";
     performance.mark("itt-demo-result", { detail: { demo: demoId, runs } });
-    runButton.disabled = false;
-    stopButton.disabled = true;
     if (queued) {
       queued = false;
       run();
@@ -157,11 +181,16 @@ export function enhanceDemo(root, runtime) {
     clearTimeout(rerunTimer);
     if (current !== null) runtime.stop(current);
   });
+  restartButton.addEventListener("click", () => {
+    queued = false;
+    clearTimeout(rerunTimer);
+    runtime.restartPython();
+  });
   resetButton.addEventListener("click", () => {
     editor.setSource(original);
     if (controlsHost) {
       controlsHost.replaceChildren();
-      buildControls(controlsHost, params, prefix, onParamChange);
+      buildControlsSafely();
     }
   });
   root.ittRun = run;

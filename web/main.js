@@ -51,7 +51,14 @@ function drawFigures() {
 function enhancePage() {
   const roots = [...document.querySelectorAll(".itt-demo")];
   drawFigures();
-  roots.forEach((root) => enhanceDemo(root, runtime));
+  // Each demo on its own: one that cannot be enhanced must not stop the others.
+  roots.forEach((root) => {
+    try {
+      enhanceDemo(root, runtime);
+    } catch (error) {
+      console.warn(`demo ${root.dataset.demo}: could not be made live`, error);
+    }
+  });
   if (roots.length && !runtime.readyPromise) watchForVisibility(roots);
 }
 

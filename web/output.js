@@ -7,6 +7,7 @@
 
 import { readConfig } from "./config.js";
 import { figureElement, loadFigures } from "./figure-loader.js";
+import { StreamView } from "./flood.js";
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -31,17 +32,18 @@ export class OutputView {
     this.area.replaceChildren();
     this.stdout = element("pre", "itt-demo-stdout", "");
     this.stdout.hidden = true;
+    this.stream = new StreamView(this.stdout); // batched, linear, capped (flood.js)
     this.area.append(this.stdout);
   }
 
   /** Forget streamed text. */
   clearText() {
-    if (this.stdout) this.stdout.textContent = "";
+    if (this.stream) this.stream.clear();
   }
 
-  append(text) {
-    this.stdout.hidden = false;
-    this.stdout.textContent += text;
+  /** Streamed output of `kind` ("stdout", "stderr" or "note"). */
+  append(text, kind = "stdout") {
+    this.stream.push(kind, text);
   }
 
   /**
@@ -49,10 +51,17 @@ export class OutputView {
    * added). Resolves once its figures are drawn.
    */
   finish(outcome) {
-    if (outcome.stdout && this.stdout.textContent !== outcome.stdout) {
-      this.stdout.textContent = outcome.stdout;
+    // The outcome's ordered output replaces what was streamed when they differ (output
+    // dropped by the cap, or not streamed); an outcome without output keeps the stream.
+    this.stream.flush();
+    const segments = Array.isArray(outcome.output)
+      ? outcome.output
+      : outcome.stdout ? [["stdout", outcome.stdout]] : [];
+    const total = segments.reduce((sum, [, text]) => sum + text.length, 0);
+    if (total > 0 && (total !== this.stream.receivedChars || segments.some(([kind]) => kind === "note"))) {
+      this.stream.replace(segments);
     }
-    this.stdout.hidden = this.stdout.textContent === "";
+    this.stdout.hidden = this.stdout.childNodes.length === 0;
     this.runs += 1;
     this.area.ittOutcome = outcome; // tests compare its figures with CPython's
     delete this.area.dataset.figuresDrawn;

@@ -3,26 +3,52 @@
 // Material's instant navigation swaps the page content without reloading this script, so a
 // module-level singleton keeps one interpreter across chapters (no second Pyodide load).
 
+import { newSecret, rejectWorkerMessage } from "./protocol.js";
+
 const INTERRUPT_SIGINT = 2;
 // If an interrupt has no effect (Python stuck inside one long C call), restart after this.
 const INTERRUPT_GRACE_MS = 1500;
+// How often runs whose demo left the page (instant navigation) are looked for.
+const ORPHAN_CHECK_MS = 500;
 
-export const RESTART_NOTE =
-  "Stopped: Python was restarted (this page is not cross-origin isolated, so a running " +
-  "demo cannot be interrupted; the restart takes a second or two).";
+// Why a running demo was stopped by restarting Python; each says what really happened.
+export const RESTART_NOTES = {
+  "not-isolated":
+    "Stopped: Python was restarted (this page is not cross-origin isolated, so a running " +
+    "demo cannot be interrupted in place; the restart takes a second or two).",
+  "interrupt-ignored":
+    `Stopped: Python did not answer the interrupt within ${INTERRUPT_GRACE_MS / 1000} s ` +
+    "(it was busy inside one long call), so it was restarted; the restart takes a second or two.",
+  reader: "Stopped: you restarted Python. Every demo now starts from a fresh interpreter.",
+  "page-gone": "Stopped: its page was left while it ran.",
+};
+export const RESTART_NOTE = RESTART_NOTES["not-isolated"];
+
+/** The note shown in a demo whose run killed (or found dead) the interpreter. */
+export function deadNote(reason) {
+  return (
+    `Python stopped working during this run (${reason}). A fresh Python is starting ` +
+    "automatically: run the demo again (with a fix, if this code caused it)."
+  );
+}
 
 class PythonRuntime {
   constructor(config) {
     this.config = config;
     this.worker = null;
+    this.workerReady = false; // the current worker has answered "ready"
+    this.secret = null; // the current worker's seal (protocol.js)
     this.nextId = 1;
-    this.pending = new Map(); // id -> {resolve, request, onOutput, started}
+    this.pending = new Map(); // id -> {id, resolve, request, onOutput, owner, started}
     this.listeners = new Set();
     this.status = { state: "idle", step: 0, steps: 4, label: "" };
     this.readyPromise = null;
     this.workerStarts = 0;
+    this.rejected = 0; // worker messages ignored as malformed or unsealed (read by tests)
+    this.deaths = []; // {reason, at} for each interpreter found dead (read by tests)
     this.canInterrupt = Boolean(self.crossOriginIsolated && typeof SharedArrayBuffer === "function");
     this.interruptBuffer = null;
+    this.orphanTimer = null;
   }
 
   onStatus(listener) {
@@ -44,10 +70,18 @@ class PythonRuntime {
 
   spawn() {
     this.workerStarts += 1;
-    this.worker = new Worker(this.config.workerUrl);
-    this.worker.onmessage = (event) => this.receive(event.data);
-    this.worker.onerror = (event) => {
-      this.setStatus({ state: "failed", label: `Python worker error: ${event.message || "unknown"}` });
+    const worker = new Worker(this.config.workerUrl);
+    this.worker = worker;
+    this.workerReady = false;
+    this.secret = newSecret();
+    // Messages from a worker that has since been replaced are dropped (`worker` is bound).
+    worker.onmessage = (event) => {
+      if (worker === this.worker) this.receive(event.data);
+    };
+    worker.onerror = (event) => {
+      if (worker !== this.worker) return;
+      event.preventDefault();
+      this.died(`the worker failed: ${event.message || "unknown error"}`, null);
     };
     if (this.canInterrupt) {
       this.interruptBuffer = new Int32Array(new SharedArrayBuffer(4));
@@ -56,29 +90,52 @@ class PythonRuntime {
     // Marks read by bench/bench_page.py (performance timeline, no effect on behaviour).
     performance.mark("itt-python-start");
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, init: true });
-      this.worker.postMessage({
+    const ready = new Promise((resolve, reject) => {
+      this.pending.set(id, { id, resolve, reject, init: true });
+      worker.postMessage({
         id,
         type: "init",
+        seal: this.secret,
         pyodideBase: this.config.pyodideBase,
         pythonZip: this.config.pythonZip,
         interruptBuffer: this.interruptBuffer,
       });
     });
+    // Runs waiting for this start get its failure as their outcome.
+    ready.catch((error) => {
+      if (worker !== this.worker) return;
+      for (const [runId, entry] of [...this.pending]) {
+        if (!entry.request) continue;
+        this.pending.delete(runId);
+        entry.resolve(failure(`Python could not start: ${error.message}`));
+      }
+    });
+    return ready;
   }
 
   receive(message) {
+    const problem = rejectWorkerMessage(message, this.secret);
+    if (problem) {
+      // Reader code can post to the page (js.self.postMessage): never act on such a message.
+      this.rejected += 1;
+      return;
+    }
     if (message.type === "progress") {
       const state = message.step >= message.steps ? "ready" : "loading";
       this.setStatus({ state, step: message.step, steps: message.steps, label: message.label });
+      return;
+    }
+    if (message.type === "fatal") {
+      this.died(message.message, message.id);
       return;
     }
     const entry = this.pending.get(message.id);
     if (!entry) return; // a run cancelled by Stop, or an answer from a terminated worker
     switch (message.type) {
       case "ready":
+        if (!entry.init) return;
         this.pending.delete(message.id);
+        this.workerReady = true;
         performance.mark("itt-python-ready");
         entry.resolve();
         break;
@@ -95,13 +152,16 @@ class PythonRuntime {
         this.setStatus({ state: "loading-package", label: message.label });
         break;
       case "started":
+        if (!entry.request) return;
         entry.started = true;
         if (this.status.state === "loading-package") this.setStatus({ state: "ready", label: "ready" });
         break;
-      case "stdout":
-        entry.onOutput("stdout", message.text);
+      case "output":
+        if (entry.request) callSafely(entry.onOutput, message.kind, message.text);
         break;
       case "outcome":
+        // Only for the run that is executing: an outcome for a queued run is not genuine.
+        if (!entry.request || !entry.started) return;
         this.pending.delete(message.id);
         entry.resolve(message.outcome);
         break;
@@ -111,59 +171,142 @@ class PythonRuntime {
   }
 
   /**
-   * Run a demo's source. Resolves to {id, outcome}: `id` for stop(), `outcome` a promise of
-   * run_demo's dict {stdout, figures, result, error, stopped, seconds}. Errors are data.
+   * Run a demo's source. Returns {id, outcome} at once (so Stop and the one-run-per-demo
+   * guard see the run even while Python is still starting): `id` for stop(), `outcome` a
+   * promise of run_demo's dict {stdout, figures, result, error, stopped, seconds}. It always
+   * settles, with errors as data. `owner` is the demo's root element: when it leaves the
+   * document (instant navigation), the run is stopped.
    */
-  async run(source, filename, onOutput = () => {}) {
-    try {
-      await this.start();
-    } catch (error) {
-      return { id: null, outcome: Promise.resolve(failure(`Python could not start: ${error.message}`)) };
-    }
+  run(source, filename, onOutput = () => {}, owner = null) {
     const id = this.nextId++;
     const request = { id, type: "run", source, filename };
-    const promise = new Promise((resolve) => {
-      this.pending.set(id, { resolve, request, onOutput, started: false });
+    const outcome = new Promise((resolve) => {
+      this.pending.set(id, { id, resolve, request, onOutput, owner, started: false });
     });
-    this.worker.postMessage(request);
-    return { id, outcome: promise };
+    this.start().catch(() => {}); // a failed start answers the run (see spawn)
+    if (this.pending.has(id)) this.worker.postMessage(request);
+    this.watchOrphans();
+    return { id, outcome };
+  }
+
+  /** Is run `id` waiting or executing? */
+  isPending(id) {
+    return this.pending.has(id) && Boolean(this.pending.get(id).request);
   }
 
   /** Stop run `id`: interrupt it where the page is isolated, else restart the worker. */
-  stop(id) {
+  stop(id, reason = null) {
     const entry = this.pending.get(id);
-    if (!entry) return;
+    if (!entry || !entry.request) return;
     if (!entry.started) {
       // Not executing yet: drop it; the worker's answer will find no entry and be ignored.
       this.pending.delete(id);
-      entry.resolve(stoppedOutcome("Stopped before it started."));
+      entry.resolve(stoppedOutcome(reason ? RESTART_NOTES[reason] : "Stopped before it started."));
       return;
     }
     if (this.interruptBuffer) {
       this.interruptBuffer[0] = INTERRUPT_SIGINT;
       setTimeout(() => {
-        if (this.pending.has(id)) this.restart(id);
+        if (this.pending.get(id) === entry) this.restart(reason || "interrupt-ignored", id);
       }, INTERRUPT_GRACE_MS);
       return;
     }
-    this.restart(id);
+    this.restart(reason || "not-isolated", id);
   }
 
-  /** Terminate the worker, answer `stoppedId` as stopped and resend every other pending run. */
-  restart(stoppedId) {
-    this.worker.terminate();
-    const stopped = this.pending.get(stoppedId);
-    this.pending.delete(stoppedId);
-    const waiting = [...this.pending.entries()].filter(([, entry]) => entry.request);
+  /**
+   * Terminate the worker and start a fresh one. The run `stoppedId` (if any) is answered as
+   * stopped for `reason` (a RESTART_NOTES key); with reason "reader" every executing run is;
+   * runs that had not started are sent again to the fresh worker.
+   */
+  restart(reason, stoppedId = null) {
+    const note = RESTART_NOTES[reason] || RESTART_NOTES["not-isolated"];
+    this.replaceWorker((entry) => (entry.id === stoppedId || (reason === "reader" && entry.started)
+      ? stoppedOutcome(note) : null));
+  }
+
+  /** "Restart Python" (a reader's explicit request): a fresh interpreter for every demo. */
+  restartPython() {
+    this.restart("reader");
+  }
+
+  /**
+   * The interpreter is dead (a fatal error, exit, a broken runner) or the worker failed:
+   * answer the run that was executing with `reason`, start a fresh worker and resend the
+   * runs that were waiting, so that the next run of any demo works.
+   */
+  died(reason, id) {
+    this.deaths.push({ reason, at: performance.now() });
+    if (!this.workerReady) {
+      // It never started: a fresh one would fail the same way. Fail what waits, retry on
+      // the next run.
+      const worker = this.worker;
+      const entries = [...this.pending.values()];
+      this.worker = null;
+      this.readyPromise = null;
+      this.pending.clear();
+      if (worker) worker.terminate();
+      this.setStatus({ state: "failed", label: reason });
+      for (const entry of entries) {
+        if (entry.init) entry.reject(new Error(reason));
+        else entry.resolve(failure(`Python could not start: ${reason}`));
+      }
+      return;
+    }
+    const note = deadNote(reason);
+    this.replaceWorker((entry) => (entry.id === id || entry.started
+      ? { ...failure(note), fatal: true } : null));
+  }
+
+  /** Terminate, answer pending runs with `answer(entry)` or resend them, start afresh. */
+  replaceWorker(answer) {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) worker.terminate();
+    const entries = [...this.pending.values()].filter((entry) => entry.request);
+    const inits = [...this.pending.values()].filter((entry) => entry.init);
     this.pending.clear();
     this.readyPromise = null;
+    const answers = [];
+    const resend = [];
+    for (const entry of entries) {
+      const outcome = answer(entry);
+      if (outcome) answers.push([entry, outcome]);
+      else resend.push(entry);
+    }
     this.start().catch(() => {});
-    for (const [id, entry] of waiting) {
+    // A start in progress becomes this fresh one (whoever awaited it is answered by it).
+    for (const init of inits) this.readyPromise.then(init.resolve, init.reject);
+    for (const entry of resend) {
       entry.started = false;
-      this.pending.set(id, entry);
+      this.pending.set(entry.id, entry);
       this.worker.postMessage(entry.request);
     }
-    if (stopped) stopped.resolve(stoppedOutcome(RESTART_NOTE));
+    for (const [entry, outcome] of answers) entry.resolve(outcome);
+  }
+
+  /** While runs are pending, stop those whose demo is no longer in the document. */
+  watchOrphans() {
+    if (this.orphanTimer !== null) return;
+    this.orphanTimer = setInterval(() => {
+      const runs = [...this.pending.values()].filter((entry) => entry.request);
+      if (!runs.length) {
+        clearInterval(this.orphanTimer);
+        this.orphanTimer = null;
+        return;
+      }
+      for (const entry of runs) {
+        if (entry.owner && !entry.owner.isConnected) this.stop(entry.id, "page-gone");
+      }
+    }, ORPHAN_CHECK_MS);
+  }
+}
+
+function callSafely(callback, ...args) {
+  try {
+    callback(...args);
+  } catch (error) {
+    console.warn("demo output callback failed", error);
   }
 }
 

@@ -1,20 +1,30 @@
 // The Python worker: one Pyodide 0.17.1 interpreter that runs every demo on the site.
 //
-// Protocol (every message carries the id of the request it answers; errors are data):
-//   page -> worker  {id, type: "init", pyodideBase, pythonZip, interruptBuffer?}
+// Protocol (every message carries the id of the request it answers; errors are data; every
+// message to the page carries the seal given in "init": see protocol.js):
+//   page -> worker  {id, type: "init", seal, pyodideBase, pythonZip, interruptBuffer?}
 //                   {id, type: "run", source, filename}
 //   worker -> page  {type: "progress", step, steps, label}      while Python loads
 //                   {id, type: "ready"} | {id, type: "failed", message}
 //                   {id, type: "started"}                       a run begins executing
-//                   {id, type: "stdout", text}                  streamed as the demo prints
+//                   {id, type: "output", kind, text}            streamed in batches (demos/stream.py)
 //                   {id, type: "outcome", outcome}              run_demo's dict
+//                   {id, type: "fatal", message}                the interpreter is dead: restart me
 //
 // Pyodide 0.17 has `loadPyodide({indexURL})` (dist/pyodide.js) and loads packages with
 // importScripts in a worker, so this file must stay a classic (non-module) worker.
 
+import { listen, lockWorkerScope, sealedPoster } from "./worker-guard.js";
+
+lockWorkerScope();
+let seal = null; // from "init"; kept in this closure, out of Python's reach
+const post = sealedPoster(() => seal);
+// Set once the interpreter is unusable: every later run is answered "fatal" at once.
+let deadReason = null;
+
 const LOAD_STEPS = 4;
 let pyodide = null;
-let runPython = null; // the Python-side `_itt_run(source, filename, on_output) -> JSON str`
+let runPython = null; // demos.sandbox.make_entry(): entry(source, filename, on_output) -> JSON str
 let interruptBuffer = null;
 let readyPromise = null;
 // Runs execute one after another: loadPackagesFromImports awaits, and two demos must
@@ -22,7 +32,7 @@ let readyPromise = null;
 let runChain = Promise.resolve();
 
 function progress(step, label) {
-  self.postMessage({ type: "progress", step, steps: LOAD_STEPS, label });
+  post({ type: "progress", step, steps: LOAD_STEPS, label });
 }
 
 const RECURSION_LIMIT = 360;
@@ -36,11 +46,10 @@ _itt_dir = "/home/pyodide/itt"
 zipfile.ZipFile("/tmp/itt-python.zip").extractall(_itt_dir)
 if _itt_dir not in sys.path:
     sys.path.insert(0, _itt_dir)
-from demos.runner import run_demo as _itt_run_demo
-
-def _itt_run(source, filename, on_output):
-    return json.dumps(_itt_run_demo(source, filename=filename, on_output=on_output))
 `;
+// The runner's entry point, made once the library is imported: it takes the book's state
+// then and restores it around every run (demos/sandbox.py).
+const MAKE_ENTRY_PYTHON = "from demos.sandbox import make_entry\nmake_entry()\n";
 
 async function fetchBytes(url) {
   const response = await fetch(url);
@@ -66,7 +75,7 @@ async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer }) {
   pyodide.runPython(SETUP_PYTHON);
   // Importing here (not in the first demo) keeps the first result fast.
   pyodide.runPython("import numpy\ntry:\n    import pycore\nexcept Exception:\n    pass\n");
-  runPython = pyodide.globals.get("_itt_run");
+  runPython = pyodide.runPython(MAKE_ENTRY_PYTHON);
   if (buffer) {
     interruptBuffer = buffer;
     pyodide.setInterruptBuffer(interruptBuffer);
@@ -75,30 +84,73 @@ async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer }) {
 }
 
 
+/** An error that means the interpreter can no longer be trusted to run anything. */
+class Fatal extends Error {}
+
+/**
+ * The runner catches every Python exception of the reader's code and answers a JSON
+ * outcome. Anything else (a JavaScript error: "Maximum call stack size exceeded", a fatal
+ * error, exit; or a Python error escaping the runner itself) leaves the interpreter dead
+ * or unknown, so the page is told to start a fresh one.
+ */
+function runEntry(source, filename, onOutput) {
+  let text;
+  try {
+    text = runPython(source, filename, onOutput);
+  } catch (error) {
+    throw new Fatal(describe(error));
+  }
+  let outcome = null;
+  try {
+    outcome = JSON.parse(text);
+  } catch (error) {
+    throw new Fatal("the runner answered something that is not JSON");
+  }
+  return outcome;
+}
+
+function describe(error) {
+  const text = String((error && error.message) || error);
+  const lines = text.split("\n").map((line) => line.trim()).filter(Boolean);
+  // A Python traceback ends with the exception; a JavaScript error starts with it.
+  const line = /^Traceback/.test(lines[0] || "") ? lines[lines.length - 1] : lines[0];
+  // Emscripten's abort() text ("abort(undefined). Build with -s ASSERTIONS=1 ...") says
+  // nothing to a reader: Python itself hit a fatal error.
+  if (/^(RuntimeError: )?abort\(/.test(line || "")) return "a fatal error inside Python (abort)";
+  return (line || "unknown error").slice(0, 300);
+}
+
 async function runDemo(id, source, filename) {
   // Matplotlib costs ~15 MB and ~1.5 s: load it only for a demo whose code imports it.
-  await pyodide.loadPackagesFromImports(source, (text) => progressMessage(id, text), () => {});
-  self.postMessage({ id, type: "started" });
+  try {
+    await pyodide.loadPackagesFromImports(source, (text) => progressMessage(id, text), () => {});
+  } catch (error) {
+    // The import scan parses the code: a SyntaxError is reported by the run itself, with
+    // the demo's file and line (not the scanner's frames).
+  }
+  post({ id, type: "started" });
   if (interruptBuffer) {
     interruptBuffer[0] = 0;
   }
-  const onOutput = (kind, text) => self.postMessage({ id, type: kind, text });
-  return JSON.parse(runPython(source, filename, onOutput));
+  const onOutput = (kind, text) => post({ id, type: "output", kind: String(kind), text: String(text) });
+  return runEntry(source, filename, onOutput);
 }
 
 function progressMessage(id, text) {
   if (/^Loading /.test(text)) {
-    self.postMessage({ id, type: "package", label: text.replace(/ from .*$/, "") });
+    post({ id, type: "package", label: text.replace(/ from .*$/, "") });
   }
 }
 
-self.onmessage = (event) => {
+listen((event) => {
   const message = event.data;
+  if (!message || typeof message !== "object") return;
   if (message.type === "init") {
+    if (seal === null) seal = String(message.seal);
     readyPromise = readyPromise || initialise(message);
     readyPromise.then(
-      () => self.postMessage({ id: message.id, type: "ready" }),
-      (error) => self.postMessage({ id: message.id, type: "failed", message: String(error && error.stack || error) }),
+      () => post({ id: message.id, type: "ready" }),
+      (error) => post({ id: message.id, type: "failed", message: String(error && error.stack || error) }),
     );
     return;
   }
@@ -106,12 +158,18 @@ self.onmessage = (event) => {
     const { id, source, filename } = message;
     runChain = runChain.then(async () => {
       try {
+        if (deadReason) throw new Fatal(deadReason);
         await readyPromise;
         const outcome = await runDemo(id, source, filename);
-        self.postMessage({ id, type: "outcome", outcome });
+        post({ id, type: "outcome", outcome });
       } catch (error) {
-        self.postMessage({ id, type: "failed", message: String(error && error.message || error) });
+        if (error instanceof Fatal) {
+          deadReason = deadReason || error.message;
+          post({ id, type: "fatal", message: deadReason });
+        } else {
+          post({ id, type: "failed", message: String(error && error.message || error) });
+        }
       }
     });
   }
-};
+});

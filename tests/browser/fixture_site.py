@@ -24,7 +24,8 @@ _spec.loader.exec_module(demos_hook)  # the build's own figure markup (spec + st
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_DEMOS = Path(__file__).resolve().parent / "fixtures" / "demos"
 # What the worker needs on sys.path (the MkDocs hook ships the same set).
-PYTHON_SOURCES = ["pycore", "demos/__init__.py", "demos/runner.py", "demos/params.py", "exercises"]
+PYTHON_SOURCES = ["pycore", "demos/__init__.py", "demos/runner.py", "demos/params.py",
+                  "demos/sandbox.py", "demos/stream.py", "exercises"]
 PAGES = {"index.html": ["numbers", "exercise"], "second.html": ["numbers", "figure"],
          "charts.html": ["numbers", "chart"]}
 

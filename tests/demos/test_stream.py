@@ -14,18 +14,26 @@ def test_batches_are_few_and_lossless_under_the_cap():
     sent = "".join(text for _, text in calls)
     expected = "".join(f"line {number}\n" for number in range(20_000))
     assert sent == expected == log.text("stdout")
-    assert len(calls) < 20  # by size: 32 KB a batch, not one call per write
+    assert len(calls) < 1000  # 40,000 writes: a burst per window plus 32 KB batches
 
 
-def test_batches_by_time():
+def test_a_line_goes_out_at_once_while_a_run_prints_little():
     calls = []
-    log = OutputLog(lambda kind, text: calls.append(text), batch_seconds=0.01)
+    log = OutputLog(lambda kind, text: calls.append(text))
     stream = LogStream(log, "stdout")
-    for _ in range(3):
-        for _ in range(64):
-            stream.write("x")
-        time.sleep(0.02)
-    assert calls, "a slow trickle of output is still sent while the run goes on"
+    print("spinning", file=stream)  # then, in a demo, a long silent computation
+    assert calls == ["spinning\n"]
+
+
+def test_a_flood_is_sent_in_few_batches_per_window():
+    calls = []
+    log = OutputLog(lambda kind, text: calls.append(text), batch_seconds=60.0, burst_lines=5)
+    stream = LogStream(log, "stdout")
+    for number in range(1000):
+        print(number, file=stream)
+    assert len(calls) == 5  # the burst; the rest waits for the window, the size or the end
+    log.flush()
+    assert "".join(calls) == "".join(f"{number}\n" for number in range(1000))
 
 
 def test_cap_keeps_head_and_tail_and_says_what_was_dropped():

@@ -1,0 +1,32 @@
+// The worker's defences against the reader's code that runs inside it (issue 15).
+//
+// Python in Pyodide reaches the worker's global scope (`js.self`), so a demo could replace
+// `self.postMessage`, listen to the page's messages, or call `self.close()` and leave every
+// later run unanswered. Before any Python exists, this module keeps the genuine
+// `postMessage` and `addEventListener` for the worker's own use, and makes `close` a no-op.
+// What it cannot stop is listed in CONTRIBUTING.md ("Results and badges").
+
+const genuinePost = self.postMessage.bind(self);
+const genuineListen = self.addEventListener.bind(self);
+
+/** Make `self.close()` harmless: a closed worker would answer no run again. */
+export function lockWorkerScope() {
+  const ignore = () => {};
+  for (const target of [self, Object.getPrototypeOf(self)]) {
+    try {
+      Object.defineProperty(target, "close", { value: ignore, writable: false, configurable: false });
+    } catch (error) {
+      // Already locked, or not configurable in this browser: nothing more to do.
+    }
+  }
+}
+
+/** A poster that attaches `getSeal()` to every message (protocol.js explains the seal). */
+export function sealedPoster(getSeal) {
+  return (message) => genuinePost({ ...message, seal: getSeal() });
+}
+
+/** Listen to the page's messages with the genuine addEventListener. */
+export function listen(handler) {
+  genuineListen("message", handler);
+}
