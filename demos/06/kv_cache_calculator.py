@@ -1,9 +1,6 @@
 # KV-cache size for real model configurations: every head keeps its own K and V (MHA),
 # groups of query heads share one K/V head (GQA), or all share one (MQA).
 # Bytes = 2 (K and V) x layers x h_kv x d_head x T x bytes per value x batch.
-import matplotlib.pyplot as plt
-import numpy as np
-
 import pycore as pc
 
 model = "Llama3-70B" # @param {type:"select",options:["Llama3-8B","Llama3-70B","Mistral7B","GPT-3"]}
@@ -44,20 +41,13 @@ print(f"{model}: 2 x {m['n_layers']} layers x {m['h_kv']} KV heads x {m['d_head'
 print(f"with one K/V per query head ({m['h']}): {chosen['mha_gb']:.2f} GB, "
       f"{chosen['saving']:.0f}x more")
 
-fig, ax = plt.subplots(figsize=(6, 3.2))
-names = list(MODELS)
-xs = np.arange(len(names))
-for offset, (scheme, label) in zip((-0.27, 0.0, 0.27),
-                                   (("mha", "MHA (h_kv = h)"), ("built", "as built"),
-                                    ("mqa", "MQA (h_kv = 1)"))):
-    ax.bar(xs + offset, [table[MODELS[n]["key"]][scheme + "_gb"] for n in names], width=0.27,
-           label=label)
-ax.set_xticks(xs)
-ax.set_xticklabels(names)
-ax.set_yscale("log")
-ax.set_ylabel("KV cache (GB)")
-ax.set_title(f"T = {T}, {dtype}, batch {batch}")
-ax.legend(fontsize=8)
-fig.tight_layout()
+schemes = {"MHA (h_kv = h)": "mha", "as built": "built", "MQA (h_kv = 1)": "mqa"}
+pc.figures.show(pc.figures.bars(
+    list(MODELS), {label: [table[m["key"]][scheme + "_gb"] for m in MODELS.values()]
+                   for label, scheme in schemes.items()},
+    annotate=True, fmt=".3g", y_title="KV cache (GB)",
+    caption=(f"KV-cache size at T = {T:,} tokens, {dtype}, batch {batch}: sharing K/V heads "
+             "(GQA, as the Llama and Mistral models ship) divides the cache by the number "
+             "of query heads per K/V head; GPT-3 keeps one K/V per head (MHA).")))
 
 result = {"T": T, "dtype": dtype, "batch": batch, "models": table, "chosen": chosen}

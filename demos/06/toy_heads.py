@@ -2,7 +2,6 @@
 # fraction of a second, to output the token `offset` positions back. This is NOT the site's
 # trained language model; it shows how a head's job is measured: average attention weight
 # from each position t to position t - offset.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -49,18 +48,28 @@ print(f"uniform attention would put {uniform:.3f} on position t - {offset}")
 for i in range(h):
     print(f"head {i}: weight on t - {offset}: before {before[i]:.3f}, after {after[i]:.3f}")
 
-fig, (ax_loss, ax_map) = plt.subplots(1, 2, figsize=(7, 3))
-ax_loss.plot(losses)
-ax_loss.set_xlabel("step")
-ax_loss.set_ylabel("cross-entropy")
-ax_loss.set_title("training loss")
-ax_map.imshow(weights[0, best], cmap="viridis", vmin=0, vmax=1)
-ax_map.set_xticks(range(0, T, 2))
-ax_map.set_yticks(range(0, T, 2))
-ax_map.set_xlabel("key position")
-ax_map.set_ylabel("query position")
-ax_map.set_title(f"head {best}, one sequence")
-fig.tight_layout()
+F = pc.figures
+heads = [f"head {i}" for i in range(h)]
+summary = [F.bars(heads, {"uniform attention": [uniform] * h, "before training": before,
+                         "after training": after}, domain=(0, 1), annotate=h <= 2, fmt=".2f",
+                  y_title=f"weight on t − {offset}", title="Each head's job",
+                  caption=f"Mean attention weight on position t − {offset}, per head.")]
+if losses:
+    summary.insert(0, F.lines(np.arange(1, steps + 1), losses, x_title="step",
+                              y_title="cross-entropy", hlines={"chance: ln V": np.log(V)},
+                              title="Training loss", caption="Cross-entropy per step."))
+seen = [f"{t}: {token}" for t, token in enumerate(probe[0])]  # position: token id
+F.show(
+    F.panels(summary, columns=2, caption=(
+        f"Task: output the token {offset} back. After {steps} training steps head {best} "
+        f"puts {after[best]:.2f} of its weight on position t − {offset} (before training "
+        f"{before[best]:.2f}; uniform attention {uniform:.2f}).")),
+    F.heatmap(weights[0, best], row_labels=seen, col_labels=seen, masked=~pc.causal_mask(T),
+              domain=(0, 1), row_title="query (position: token)", col_title="key",
+              value_title="weight", caption=(
+                  f"Head {best}'s weights on one held-out sequence. A head that has learned "
+                  f"the task puts each query's weight {offset} cell(s) left of the diagonal. "
+                  "Future keys are masked.")))
 
 result = {"offset": offset, "steps": steps, "h": h, "uniform": uniform,
           "before": before, "after": after, "best_head": best,

@@ -2,7 +2,6 @@
 # language model (pc.load_pretrained("lm_tiny"): 2 layers x 4 heads, trained on this book's
 # prose by models/train_lm.py) and measures, for every head, the average attention weight a
 # position puts on the previous position (t - 1) and on itself (t), over a stretch of text.
-import matplotlib.pyplot as plt
 import numpy as np
 
 import pycore as pc
@@ -31,14 +30,25 @@ for i in range(previous.shape[0]):
         print(f"{i:5d} {j:4d}  {previous[i, j]:11.3f}  {itself[i, j]:10.3f}")
 print(f"most previous-token-like: layer {layer}, head {head} ({previous[layer, head]:.3f})")
 
-h = attention.shape[1]
-fig, axes = plt.subplots(1, h, figsize=(2.1 * h, 2.4))
-for j, ax in enumerate(axes):
-    ax.imshow(attention[show_layer, j, :24, :24], cmap="Oranges", vmin=0, vmax=1)
-    ax.set_title(f"layer {show_layer}, head {j}", fontsize=8)
-    ax.set_xticks([])
-    ax.set_yticks([])
-fig.suptitle("attention over the first 24 characters (row: query, column: key)", fontsize=8)
+F = pc.figures
+n_layers, h = previous.shape
+per_head = dict(row_labels=[f"layer {i}" for i in range(n_layers)],
+                col_labels=[f"head {j}" for j in range(h)], row_title="layer", col_title="head",
+                annotate=True, fmt=".2f", domain=(0, 1))
+F.show(
+    F.panels([F.heatmap(previous, value_title="weight", title="Weight on t − 1",
+                        caption="Mean weight on the previous character.", **per_head),
+              F.heatmap(itself, value_title="weight", title="Weight on t itself",
+                        caption="Mean weight on the character itself.", **per_head)],
+             columns=2, caption=(
+                 f"Each head's average weight on the previous character and on itself, over "
+                 f"{T} characters; uniform attention would put {uniform:.3f} on t − 1.")),
+    F.attention_view(list(text[:24]), attention[:, :, :24, :24], layer=show_layer,
+                     head=int(np.argmax(previous[show_layer])), caption=(
+                         "Where each of the first 24 characters reads from: queries left, keys "
+                         "right. Point at or tap a character to see only its lines; the menus "
+                         f"switch layer and head (layer {show_layer}'s most previous-token-like "
+                         "head first).")))
 
 result = {
     "T": T,

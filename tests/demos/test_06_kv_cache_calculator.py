@@ -23,7 +23,19 @@ def test_llama3_70b_at_4096_tokens_fp16(cpython_run):
     gpt3 = models["gpt3_175b"]
     assert gpt3["built_gb"] == pytest.approx(_kv_gb(96, 96, 128, 4096))
     assert gpt3["saving"] == pytest.approx(1.0)
-    assert len(outcome["figures"]) == 1
+    (figure,) = outcome["figures"]
+    assert figure["usermeta"]["itt"]["kind"] == "bars"
+    assert "T = 4,096 tokens, fp16, batch 1" in figure["usermeta"]["itt"]["caption"]
+    heights = {(row["category"], row["group"]): row["value"]
+               for row in figure["layer"][0]["data"]["values"]}
+    names = {"Llama3-8B": "llama3_8b", "Llama3-70B": "llama3_70b", "Mistral7B": "mistral_7b",
+             "GPT-3": "gpt3_175b"}
+    groups = {"MHA (h_kv = h)": "mha_gb", "as built": "built_gb", "MQA (h_kv = 1)": "mqa_gb"}
+    assert len(heights) == len(names) * len(groups)
+    for name, key in names.items():
+        for group, size in groups.items():
+            assert heights[(name, group)] == models[key][size], (name, group)
+    assert heights[("Llama3-70B", "as built")] == pytest.approx(_kv_gb(80, 8, 128, 4096))
 
 
 @pytest.mark.parametrize("T, dtype, nbytes, batch", [(512, "fp32", 4, 3), (131072, "int8", 1, 1)])

@@ -2,6 +2,9 @@
 import numpy as np
 
 import pycore as pc
+from demos import demo_path
+from demos.params import with_values
+from demos.runner import run_demo
 
 
 def _attention_of(text):
@@ -37,6 +40,47 @@ def test_the_trained_model_has_a_previous_token_head(cpython_run):
     assert best > 5 * result["uniform"]
 
 
-def test_layer_control_switches_the_heatmap(run_with):
-    result = run_with("06/trained_heads", show_layer=1)
-    assert result["best_layer"] in (0, 1)
+def test_layer_control_chooses_the_layer_shown_first():
+    path = demo_path("06/trained_heads")
+    outcome = run_demo(with_values(path.read_text(encoding="utf-8"), show_layer=1),
+                       filename=str(path))
+    assert outcome["error"] is None, outcome["error"]
+    assert outcome["result"]["best_layer"] in (0, 1)
+    view = outcome["figures"][1]
+    params = {param["name"]: param.get("value") for param in view["params"]}
+    layer1 = outcome["result"]["previous"][1]
+    assert params["itt_layer"] == 1 and params["itt_head"] == layer1.index(max(layer1))
+
+
+def test_figures_show_the_measurements_and_every_heads_weights(cpython_run):
+    outcome = cpython_run("06/trained_heads")
+    assert outcome["error"] is None, outcome["error"]
+    result = outcome["result"]
+    summary, view = outcome["figures"]
+    assert summary["usermeta"]["itt"]["kind"] == "panels"
+    for panel, key in zip(summary["concat"], ("previous", "itself")):
+        shown = np.zeros((2, 4))
+        for cell in panel["data"]["values"]:
+            shown[cell["r"], cell["c"]] = cell["value"]
+        np.testing.assert_array_equal(shown, result[key], err_msg=key)
+    assert view["usermeta"]["itt"]["kind"] == "attention_view"
+    assert view["usermeta"]["itt"]["caption"]
+    source = open("demos/06/trained_heads.py", encoding="utf-8").read()
+    text = source.split('text = "', 1)[1].split('"', 1)[0]
+    tokens = [node["token"] for node in view["layer"][1]["data"]["values"]
+              if node["side"] == "query"]
+    assert tokens == [c.replace(" ", "␣") for c in text[:24]], "characters are the tokens"
+    attention = _attention_of(text)
+    edges = view["datasets"]["itt_edges"]
+    assert {(e["l"], e["h"]) for e in edges} == {(l, h) for l in range(2) for h in range(4)}
+    for e in edges:
+        np.testing.assert_allclose(e["w"], attention[e["l"]][e["h"], e["q"], e["k"]], rtol=1e-9,
+                                   err_msg=f"edge {e}")
+    shown = np.zeros((2, 4, 24, 24))
+    for e in edges:
+        shown[e["l"], e["h"], e["q"], e["k"]] = e["w"]
+    np.testing.assert_allclose(shown.sum(axis=-1), 1.0, rtol=1e-9,
+                               err_msg="each query's lines carry all its weight")
+    params = {param["name"]: param.get("value") for param in view["params"]}
+    layer0 = result["previous"][0]
+    assert params["itt_layer"] == 0 and params["itt_head"] == layer0.index(max(layer0))
