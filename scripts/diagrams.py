@@ -242,9 +242,9 @@ def three_views(layout):
         d.arrow((x, base - 2), (x, base - 22))
     d.box(cx - 80, base - 82, 160, 58, [("transformer", BOLD), ("L blocks", MUTED)],
           cls="box-accent")
-    d.arrow((cx + 58, base - 84), (cx + 58, base - 104))
+    d.arrow((cx, base - 84), (cx, base - 106))
     bars = [("on", 0.55), ("down", 0.8), ("up", 0.3), ("…", 0.12)]
-    bar_base = base - 118
+    bar_base = base - 130
     for k, (word, p) in enumerate(bars):
         x = cx - 75 + k * 40
         d.rect(x, bar_base - 50 * p, 26, 50 * p, "bar", rx=2)
@@ -389,8 +389,8 @@ def rope_rotation(layout):
     d.path(f"M{_fmt(cx + rr * math.cos(a0))},{_fmt(cy - rr * math.sin(a0))} "
            f"A{rr},{rr} 0 0 0 {_fmt(cx + rr * math.cos(a3))},{_fmt(cy - rr * math.sin(a3))}",
            "wire-accent")
-    d.text(cx + 40, cy - 40, "3θᵢ", size=14, cls="accent", anchor="start")
-    d.lines(238, 140, ["position p", "turns pair i", "by p · θᵢ"], size=14, anchor="start")
+    d.text(cx - 6, cy - 22, "3θᵢ", size=14, cls="accent", anchor="end")
+    d.lines(232, 226, ["position p", "turns pair i", "by p · θᵢ"], size=14, anchor="start")
     d.text(170, 290, "θᵢ = 10000^(−2i / d_head)", size=13, cls="muted", font=MONO)
     d.text(170, 314, "q and k are both turned: q · k", size=14, cls="ink")
     d.text(170, 332, "sees only the gap p_q − p_k", size=14, cls="ink")
@@ -843,6 +843,113 @@ def flash_tiles(layout):
     return d
 
 
+def beam_search(layout):
+    """11: a width-2 beam over two steps: a weaker first token can win on the total."""
+    d = Drawing(340, 330)
+    d.box(144, 8, 80, 30, [('"the"', M)], size=14)
+    level1 = [(84, "cat", "kept"), (184, "dog", "kept"), (284, "a", "pruned")]
+    level2 = [(44, "sat", "pruned"), (110, ".", "kept"), (170, "sat", "kept"),
+              (232, "ran", "pruned")]
+    parents = {0: 0, 1: 0, 2: 1, 3: 1}
+    for x, word, state in level1:
+        d.arrow((184, 40), (x, 84), cls="wire" if state == "kept" else "wire-dashed")
+        d.box(x - 30, 86, 60, 30, [(word, {"cls": "ink" if state == "kept" else "muted"})],
+              cls="box-accent" if state == "kept" else "box-dashed", size=14)
+    for k, (x, word, state) in enumerate(level2):
+        px = level1[parents[k]][0]
+        d.arrow((px, 118), (x, 174), cls="wire" if state == "kept" else "wire-dashed")
+        d.box(x - 26, 176, 52, 30, [(word, {"cls": "ink" if state == "kept" else "muted"})],
+              cls="box-accent" if state == "kept" else "box-dashed", size=14)
+    d.text(4, 106, "step 1", size=13, cls="muted", anchor="start")
+    d.text(268, 196, "step 2", size=13, cls="muted", anchor="start")
+    d.lines(170, 270, ["width 2: after each step keep the 2 prefixes",
+                       "with the highest total log-probability,",
+                       ("solid: kept · dashed: dropped", MUTED)], size=13, gap=1.3)
+    return d
+
+
+def training_pipeline(layout):
+    """12: pretraining, then supervised fine-tuning, then preference tuning."""
+    d = Drawing(340, 340)
+    stages = [
+        ("1 · pretraining", ["raw text, most of the compute",
+                             "loss: next token, every position"]),
+        ("2 · supervised fine-tuning", ["(prompt, answer) pairs written",
+                                        "loss: the answer tokens only"]),
+        ("3 · preference tuning", ["answers people ranked", "RLHF: reward model + PPO, KL",
+                                    "DPO: one loss on ranked pairs"]),
+    ]
+    y = 8
+    for k, (title, notes) in enumerate(stages):
+        hgt = 34 + 19 * len(notes)
+        d.rect(10, y, 320, hgt, "box-accent" if k == 0 else "box", rx=6)
+        d.text(24, y + 24, title, size=14, cls="accent", anchor="start", weight="600")
+        for j, note in enumerate(notes):
+            d.text(24, y + 46 + j * 19, note, size=13, cls="ink", anchor="start")
+        y += hgt
+        if k < 2:
+            d.arrow((170, y + 2), (170, y + 26))
+            y += 28
+    d.text(170, y + 26, "a text predictor becomes an assistant", size=13, cls="muted")
+    return d
+
+
+def speculative(layout):
+    """13: a cheap draft proposes tokens; one target call verifies them all."""
+    d = Drawing(340, 330)
+    xs = [70, 140, 210, 280]
+    d.text(8, 24, "draft model q, one token at a time (cheap)", size=13, cls="link",
+           anchor="start")
+    for k, x in enumerate(xs):
+        d.box(x - 28, 36, 56, 30, [(f"x{'₁₂₃₄'[k]}", M)], cls="box-link", size=14)
+        if k:
+            d.arrow((xs[k - 1] + 28, 51), (x - 29, 51), cls="wire-link")
+    d.rect(20, 92, 300, 40, "box-accent", rx=6)
+    d.text(170, 117, "target p: all positions in one call", size=13, cls="ink")
+    for x in xs:
+        d.arrow((x, 68), (x, 90))
+    marks = [("keep", "accent"), ("keep", "accent"), ("reject", "muted"), ("drop", "muted")]
+    for x, (mark, cls) in zip(xs, marks):
+        d.arrow((x, 134), (x, 156), cls="wire" if cls == "muted" else "wire-accent")
+        d.text(x, 176, mark, size=13, cls=cls, weight="600" if cls == "accent" else None)
+    d.box(xs[2] - 34, 198, 68, 30, [("from r", M)], cls="box-accent", size=13)
+    d.arrow((xs[2], 182), (xs[2], 196), cls="wire-accent")
+    d.lines(170, 278, ["keep x with probability min(1, p(x)/q(x));",
+                       "at the first rejection draw from the",
+                       "residual r and start the next round"], size=13, gap=1.3)
+    return d
+
+
+def paged_blocks(layout):
+    """13: PagedAttention: each sequence's cache in fixed blocks, placed anywhere."""
+    d = Drawing(340, 340)
+    d.text(8, 22, "block tables", size=13, cls="muted", anchor="start")
+    d.text(332, 22, "GPU memory: physical blocks", size=13, cls="muted", anchor="end")
+    seqs = [("seq A", [1, 4, 6], "tint-accent"), ("seq B", [1, 3], "tint-link")]
+    cell = 38
+    px, py = 160, 36  # the physical grid: 4 x 2 blocks
+    slots = {}
+    for i in range(8):
+        x, y = px + (i % 4) * (cell + 6), py + (i // 4) * (cell + 6)
+        slots[i] = (x, y)
+    used = {1: "heat-4", 4: "tint-accent", 6: "tint-accent", 3: "tint-link"}
+    for i, (x, y) in slots.items():
+        d.rect(x, y, cell, cell, used.get(i, "box-quiet"), rx=3)
+        d.text(x + cell / 2, y + cell / 2 + 5, str(i), size=13, cls="ink" if i in used else
+               "muted", font=MONO)
+    ly = 150
+    for k, (name, blocks, cls) in enumerate(seqs):
+        y = ly + k * 64
+        d.text(8, y + 20, name, size=13, cls="ink", anchor="start", weight="600")
+        for j, b in enumerate(blocks):
+            x = 60 + j * 44
+            d.rect(x, y, 38, 30, "heat-4" if b == 1 else cls, rx=3)
+            d.text(x + 19, y + 20, f"→{b}", size=13, cls="ink", font=MONO)
+    d.lines(170, 300, ["blocks are allocated as tokens arrive;",
+                       "A and B share block 1, their common prefix"], size=13, gap=1.3)
+    return d
+
+
 # ---------------------------------------------------------------- registry
 @dataclass
 class Diagram:
@@ -1046,6 +1153,49 @@ DIAGRAMS = [
         "One query tile walks the key tiles; a running max and sum, rescaled as it goes, give "
         "the exact softmax without ever storing the T × S matrix.",
         flash_tiles,
+    ),
+    Diagram(
+        "11/beam-search", "Beam search with width 2",
+        "A tree grown from the prompt \"the\". Step 1 proposes cat, dog and a; the two "
+        "best prefixes, the cat and the dog, are kept and a is dropped. Step 2 extends both "
+        "kept prefixes; of the four continuations, the cat followed by a full stop and the "
+        "dog sat are kept, the others dropped. Kept prefixes are drawn solid, dropped ones "
+        "dashed.",
+        "A beam keeps several prefixes alive, so a token that was not the best at its step "
+        "can still lead the best total.",
+        beam_search,
+    ),
+    Diagram(
+        "12/pipeline", "From pretraining to preference tuning",
+        "Three stages in order. Pretraining on raw text, with most of the compute, and the "
+        "next-token loss at every position. Supervised fine-tuning on written prompt and "
+        "answer pairs, with the loss on the answer tokens only. Preference tuning on answers "
+        "people ranked: RLHF with a reward model, PPO and a KL penalty, or DPO with one loss "
+        "on ranked pairs.",
+        "The same network and nearly the same loss throughout; what changes is the data "
+        "and which tokens are scored.",
+        training_pipeline,
+    ),
+    Diagram(
+        "13/speculative", "Speculative decoding: draft, then verify",
+        "A small draft model proposes four tokens one at a time. The target model scores "
+        "all four positions in a single call. The first two drafts are kept, the third is "
+        "rejected and replaced by a token drawn from the residual distribution r, and the "
+        "fourth is dropped; the next round starts from there. Each draft x is kept with "
+        "probability min(1, p(x)/q(x)).",
+        "Several cheap guesses, one expensive check: the output has exactly the target's "
+        "distribution, at fewer target calls.",
+        speculative,
+    ),
+    Diagram(
+        "13/paged-attention", "PagedAttention stores the cache in blocks",
+        "Right, GPU memory as eight physical blocks numbered 0 to 7. Left, two block tables. "
+        "Sequence A's cache lives in blocks 1, 4 and 6, sequence B's in blocks 1 and 3: "
+        "block 1 holds their common prefix and is shared. Blocks are allocated as tokens "
+        "arrive, so no sequence reserves its maximum length up front.",
+        "A block table maps each sequence's cache to blocks anywhere in memory; a shared "
+        "prefix is stored once.",
+        paged_blocks,
     ),
 ]
 

@@ -197,6 +197,10 @@ def expected_numbers():
         "12/training-step": set(),
         "13/kv-cache": {"1", "2", "3", "4", "5"},  # steps; the 2 of K and V
         "13/flash-tiles": set(),
+        "11/beam-search": {"1", "2"},  # steps; the beam width
+        "12/pipeline": {"1", "2", "3"},  # stage numbers
+        "13/speculative": {"1"},  # min(1, p/q)
+        "13/paged-attention": {str(i) for i in range(8)},  # physical block numbers
     }
 
 
