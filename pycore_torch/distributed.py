@@ -33,7 +33,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
 __all__ = ["Ranks", "SINGLE", "setup", "teardown", "launched", "shard", "wrap", "unwrap",
-           "full_state_dict", "mean_across_ranks"]
+           "full_state_dict", "check_same", "mean_across_ranks"]
 
 # How long a collective may wait for the other ranks before it raises instead of hanging
 # (a rank that died, a peer that never arrived). torchrun also stops the survivors as soon as
@@ -202,6 +202,22 @@ def full_state_dict(model: torch.nn.Module) -> dict:
             t = t.full_tensor()
         state[name] = t.detach().cpu()
     return state
+
+
+def check_same(name: str, value, ranks: Ranks) -> None:
+    """Raise on every rank unless ``value`` (any picklable) is equal on all ranks.
+
+    For what each rank must have read alike (the training data of a checkout on each
+    machine): a mismatch would train without an error on batches that are not one batch.
+    """
+    if not ranks.distributed:
+        return
+    values = [None] * ranks.world_size
+    dist.all_gather_object(values, value)
+    differ = [r for r, v in enumerate(values) if v != values[0]]
+    if differ:
+        raise ValueError(f"{name} differs between ranks: rank 0 has {values[0]!r}, "
+                         + ", ".join(f"rank {r} has {values[r]!r}" for r in differ))
 
 
 def mean_across_ranks(value: torch.Tensor, ranks: Ranks) -> float:

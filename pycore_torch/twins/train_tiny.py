@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -220,6 +221,9 @@ def run(backend: str, device: str, scale: str, out_dir, seed: int = 0, *, fsdp: 
     from pycore_torch import distributed
 
     with distributed.launched(device) as ranks:
+        # Every rank reads the corpus from its own checkout: one edited file would split it.
+        distributed.check_same("the corpus (bytes, files, CRC-32)",
+                               corpus + (zlib.crc32(data.astype(np.uint8).tobytes()),), ranks)
         N = ranks.world_size
         parallel = ("fsdp" if fsdp else "ddp") if ranks.distributed else "none"
         if ranks.is_main:

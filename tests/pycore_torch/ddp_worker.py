@@ -4,7 +4,8 @@
 
 Each rank trains the chapter-12 twin's loop (``train_tiny.train_torch``) for ``STEPS`` steps
 on a fixed synthetic corpus, B rows per rank, first with DDP and then with FSDP, and writes
-its own final weights and its loss log to ``DIR/rank{r}_{ddp,fsdp}.npz``. With
+its own final weights and its loss log to ``DIR/rank{r}_{ddp,fsdp}.npz``, then what
+``check_same`` said of a value that differs between ranks (``rank{r}_check_same.txt``). With
 ``--fail-rank R`` rank R raises before training while the others wait for it in a collective.
 The test runs the same loop in one process on the B x N concatenated rows and compares.
 """
@@ -57,6 +58,12 @@ def main():
             state, losses = train(B, ranks, fsdp=mode == "fsdp")
             np.savez(args.out / f"rank{ranks.rank}_{mode}.npz", losses=np.array(losses),
                      **state)
+        try:  # a value that differs between ranks must raise on every rank
+            distributed.check_same("the rank", ranks.rank, ranks)
+            message = "no error"
+        except ValueError as error:
+            message = str(error)
+        (args.out / f"rank{ranks.rank}_check_same.txt").write_text(message)
 
 
 if __name__ == "__main__":

@@ -75,8 +75,11 @@ def two_ranks(tmp_path_factory):
     out = tmp_path_factory.mktemp("ddp")
     finished = _torchrun(str(WORKER), "--out", str(out))
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-6000:]
-    return {(mode, r): dict(np.load(out / f"rank{r}_{mode}.npz"))
-            for mode in ("ddp", "fsdp") for r in (0, 1)}
+    ranks = {(mode, r): dict(np.load(out / f"rank{r}_{mode}.npz"))
+             for mode in ("ddp", "fsdp") for r in (0, 1)}
+    ranks.update({("check_same", r): (out / f"rank{r}_check_same.txt").read_text()
+                  for r in (0, 1)})
+    return ranks
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +117,12 @@ def test_both_ranks_hold_identical_weights(two_ranks, mode):
         np.testing.assert_array_equal(rank1[name], rank0[name],
                                       err_msg=f"{name}: rank 1 differs from rank 0 ({mode})")
     assert len(rank1["losses"]) == 0, "rank 1 logged: only rank 0 should"
+
+
+def test_a_value_that_differs_between_ranks_raises_on_every_rank(two_ranks):
+    for r in (0, 1):
+        assert two_ranks["check_same", r] == ("the rank differs between ranks: rank 0 has 0, "
+                                              "rank 1 has 1"), f"rank {r}"
 
 
 def test_a_failing_rank_stops_the_launch_with_its_error(tmp_path):
