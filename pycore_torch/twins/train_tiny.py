@@ -11,6 +11,10 @@ prints the training and held-out loss (nats per byte), throughput, and a greedy 
 ``--scale small`` (the CPU default) trains a 10x model for a few dozen steps; ``--backend
 numpy`` trains with ``pycore.loss_and_grads`` and ``pycore.AdamW`` (test and small only: at
 100x NumPy would take hours).
+
+Under ``torchrun --nproc_per_node N`` the torch backend trains data-parallel on N processes
+(``pycore_torch.distributed``: DDP, or FSDP with ``--fsdp``): the batch size below is per
+rank, gradients are averaged over the ranks, and rank 0 alone prints, evaluates and saves.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ SUMMARY = "train the chapter-12 tiny model 100x larger on the repo's own text"
 # Trains: runs data-parallel under torchrun, takes run(..., fsdp=, checkpoint=).
 TRAINS = True
 
-# (overrides of the "tiny" preset, batch size, sequence length, steps, max learning rate)
+# (overrides of the "tiny" preset, batch size per rank, sequence length, steps, max learning
+# rate)
 SIZES = {
     "test": (dict(), 4, 32, 3, 1e-3),
     "small": (dict(d_model=128, n_heads=4, n_layers=6, d_ff=512, max_len=256), 8, 128, 60, 2e-3),
