@@ -117,7 +117,9 @@ for twin in 05/scaling_ablation 13/flash_attention 13/kv_cache 12/train_tiny; do
     step "twin-${twin//\//-}-large" 120 "$PY" -m demos run "$twin" --backend torch \
         --device cuda --scale large --out "$OUT/twins"
 done
-NPROC=$((N_GPUS >= 2 ? 2 : 1))
+# torch's count, not nvidia-smi's: CUDA_VISIBLE_DEVICES may hide some of the GPUs.
+N_TORCH=$("$PY" -c "import torch; print(torch.cuda.device_count())")
+NPROC=$((N_TORCH >= 2 ? 2 : 1))
 step "ddp-${NPROC}gpu-12-train_tiny-large" 120 "$PY" -m torch.distributed.run \
     --nproc_per_node "$NPROC" --standalone -m demos run 12/train_tiny --backend torch \
     --device cuda --scale large --out "$OUT/twins" --checkpoint "$OUT/train_tiny_large.npz"

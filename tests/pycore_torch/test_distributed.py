@@ -108,6 +108,23 @@ def test_two_ranks_equal_one_process_on_the_concatenated_batches(two_ranks, one_
                                err_msg=f"{mode} logged training loss")
 
 
+def test_the_key_bias_gradient_is_only_rounding_noise():
+    """Why NOISE_ONLY is compared between ranks only: its exact gradient is zero."""
+    config = ddp_worker.CONFIG
+    model = pt.DecoderLM(config, pc.init_params(config, ddp_worker.SEED, dtype=np.float32))
+    data, _ = ddp_worker.corpus()
+    B, T = 2 * ddp_worker.B, ddp_worker.T
+    ids, targets = data[:B * T].reshape(B, T), data[1:B * T + 1].reshape(B, T)  # (B, T) each
+    logits = model(ids)  # (B, T, V)
+    torch.nn.functional.cross_entropy(logits.reshape(-1, config.vocab_size),
+                                      torch.from_numpy(targets).reshape(-1)).backward()
+    grads = {name: float(p.grad.abs().max()) for name, p in model.named_parameters()}
+    largest = max(grads.values())
+    noise = {name: g for name, g in grads.items() if name.endswith(NOISE_ONLY)}
+    assert noise and largest > 1e-3, grads
+    assert all(g < 1e-6 * largest for g in noise.values()), (noise, largest)
+
+
 @pytest.mark.parametrize("mode", ["ddp", "fsdp"])
 def test_both_ranks_hold_identical_weights(two_ranks, mode):
     rank0, rank1 = two_ranks[mode, 0], two_ranks[mode, 1]
