@@ -9,7 +9,19 @@ browser context, so an empty cache) of chapter 04:
 - first_result: the first demo's live result (Run is clicked as soon as the editor exists);
 - the same after an instant navigation from another chapter whose Python is already up;
 - rerun p50 of the page's quickest demo over ``--reruns`` runs (page -> worker -> page);
-- bytes transferred up to the first result.
+- bytes transferred up to the first result;
+- figures: when the first result's figures are drawn (``itt-demo-figures`` mark), which is
+  the first live result a reader sees when the first demo draws;
+- the bare-runtime floor: Pyodide + NumPy ready (in a worker, as the site runs them) in an
+  otherwise empty page on the same server, and its bytes; and the ratio first live result /
+  floor (goal <= 1.15, on <= 30 MB);
+- the heaviest chapter (the one whose first live result fetches the most bytes, found by one
+  cold load of each chapter), measured like chapter 04;
+- a cold load of chapter 04 under 20 Mbit/s network emulation (Chromium's DevTools
+  protocol, applied to the page and its worker).
+
+The floor, chapter 04 and the heaviest chapter are loaded in turn (interleaved), so a
+change in the machine's load hits all three alike.
 
 All times are read from the page's own performance timeline (ms since navigation start),
 so Playwright's polling does not inflate them. Writes ``bench/results/page.json`` and
@@ -25,6 +37,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,7 +51,25 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 from helpers import launch_chromium  # noqa: E402
 from server import free_port, serve, sitemap_port  # noqa: E402
 
-TARGETS = {"first_result_cold_s": 3.0, "first_result_after_navigation_s": 0.3, "rerun_p50_ms": 50.0}
+TARGETS = {"first_result_cold_s": 3.0, "first_result_after_navigation_s": 0.3, "rerun_p50_ms": 50.0,
+           "ratio_to_floor": 1.15, "bytes_to_first_result": 30e6}
+THROTTLE_MBIT_S = 20
+# The floor: an empty page whose worker loads Pyodide and imports NumPy, as the site's does.
+FLOOR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>floor</title>
+<link rel="icon" href="data:,"></head><body><p>Bare runtime.</p><script>
+const worker = new Worker("floor-worker.js");
+worker.onmessage = () => performance.mark("itt-floor-ready");
+worker.postMessage("go");
+</script></body></html>
+"""
+FLOOR_WORKER = """self.onmessage = async () => {
+  importScripts("../assets/build/pyodide/pyodide.js");
+  const pyodide = await loadPyodide({indexURL: "../assets/build/pyodide/"});
+  await pyodide.loadPackage(["numpy"], () => {}, () => {});
+  pyodide.runPython("import numpy");
+  self.postMessage("ready");
+};
+"""
 CHAPTER = "chapters/04-attention/"
 FROM_CHAPTER = "chapters/03-positional-encoding/"
 
@@ -46,27 +77,54 @@ MARK = "name => (performance.getEntriesByName(name)[0] || {}).startTime ?? null"
 FCP = "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null"
 
 
-def cold_load(browser, url):
+def cold_load(browser, url, throttle_mbit_s=0):
     """One cold load of `url`; returns times in seconds and bytes up to the first result."""
     context = browser.new_context()
     page = context.new_page()
-    transferred = []
+    transferred, urls = [], []
     page.on("requestfinished", lambda request: transferred.append(_bytes(request)))
+    page.on("request", lambda request: urls.append(request.url))
+    if throttle_mbit_s:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        rate = throttle_mbit_s * 1e6 / 8  # bytes per second
+        cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 20, "downloadThroughput": rate,
+            "uploadThroughput": rate})
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector(".itt-demo .cm-editor")
+    page.wait_for_selector(".itt-demo .cm-editor", timeout=120_000)
     first = page.locator(".itt-demo").first
     first.get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_function(f"({MARK})('itt-demo-result') !== null", timeout=60_000)
+    page.wait_for_function(f"({MARK})('itt-demo-result') !== null", timeout=300_000)
+    # The output area marks when this run's figures are drawn (at once if it has none).
+    page.wait_for_function(f"({MARK})('itt-demo-figures') !== null", timeout=60_000)
     page.wait_for_function(f"({FCP})() !== null")
     sample = {
         "text_s": page.evaluate(FCP) / 1000,
         "python_ready_s": page.evaluate(MARK, "itt-python-ready") / 1000,
         "first_result_s": page.evaluate(MARK, "itt-demo-result") / 1000,
+        "first_figures_s": page.evaluate(MARK, "itt-demo-figures") / 1000,
         "first_demo": first.get_attribute("data-demo"),
         "first_state": first.get_attribute("data-demo-state"),
+        "first_figures": first.locator("[data-demo-output] figure.itt-chart").count(),
         "bytes": sum(transferred),
+        "matplotlib_fetched": any("matplotlib" in url for url in urls),
     }
     return context, page, sample
+
+
+def floor_load(browser, url):
+    """One cold load of the empty floor page: Pyodide + NumPy ready, and the bytes."""
+    context = browser.new_context()
+    page = context.new_page()
+    transferred = []
+    page.on("requestfinished", lambda request: transferred.append(_bytes(request)))
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_function(f"({MARK})('itt-floor-ready') !== null", timeout=120_000)
+    sample = {"ready_s": page.evaluate(MARK, "itt-floor-ready") / 1000,
+              "bytes": sum(transferred)}
+    context.close()
+    return sample
 
 
 def _bytes(request):
@@ -147,6 +205,21 @@ def after_navigation(browser, from_url, chapter, dwell_s=0.0):
     return sample
 
 
+def survey_chapters(browser, base, site: Path):
+    """One cold load of every chapter with demos: its first live result and bytes."""
+    rows = []
+    for index in sorted((site / "chapters").glob("*/index.html")):
+        if 'class="itt-demo"' not in index.read_text(encoding="utf-8"):
+            continue
+        path = f"chapters/{index.parent.name}/"
+        context, _, sample = cold_load(browser, f"{base}/{path}")
+        context.close()
+        rows.append({"page": path, "bytes": sample["bytes"],
+                     "first_figures_s": sample["first_figures_s"],
+                     "first_demo": sample["first_demo"], "state": sample["first_state"]})
+    return rows
+
+
 def median(samples, key):
     return statistics.median(sample[key] for sample in samples)
 
@@ -173,6 +246,11 @@ def main(argv=None):
                         help="page to navigate from ('' skips the navigation measurement)")
     parser.add_argument("--dwell", type=float, default=5.0,
                         help="seconds on the first page after Python is ready, before navigating")
+    parser.add_argument("--heaviest", default="auto",
+                        help="page path of the heaviest chapter, 'auto' (one cold load of "
+                             "each chapter, most bytes to the first result) or '' to skip")
+    parser.add_argument("--throttled-loads", type=int, default=1,
+                        help=f"cold loads of --chapter at {THROTTLE_MBIT_S} Mbit/s (0 skips)")
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "results" / "page.json")
     args = parser.parse_args(argv)
     if args.loads < 5:
@@ -187,14 +265,33 @@ def main(argv=None):
 
         # Material's instant navigation needs the port site_url was built with.
         port = sitemap_port(site)
+        floor_dir = Path(site) / "bench-floor"
+        floor_dir.mkdir(exist_ok=True)
+        (floor_dir / "index.html").write_text(FLOOR_PAGE, encoding="utf-8")
+        (floor_dir / "floor-worker.js").write_text(FLOOR_WORKER, encoding="utf-8")
         with serve(site, isolated=not args.plain, port=port) as base, sync_playwright() as pw:
             browser = launch_chromium(pw)
-            cold, reruns = [], None
+            heaviest, survey = args.heaviest, []
+            if heaviest == "auto":
+                survey = survey_chapters(browser, base, Path(site))
+                heaviest = max(survey, key=lambda row: row["bytes"])["page"]
+            cold, heavy, floor, reruns = [], [], [], None
             for _ in range(args.loads):
+                floor.append(floor_load(browser, f"{base}/bench-floor/"))
                 context, page, sample = cold_load(browser, f"{base}/{args.chapter}")
                 cold.append(sample)
                 if reruns is None:
                     reruns = rerun_times(page, args.reruns)
+                context.close()
+                if heaviest and heaviest != args.chapter:
+                    context, _, sample = cold_load(browser, f"{base}/{heaviest}")
+                    heavy.append(sample)
+                    context.close()
+            throttled = []
+            for _ in range(args.throttled_loads):
+                context, _, sample = cold_load(browser, f"{base}/{args.chapter}",
+                                               throttle_mbit_s=THROTTLE_MBIT_S)
+                throttled.append(sample)
                 context.close()
             navigation = [
                 after_navigation(browser, f"{base}/{args.from_chapter}", args.chapter,
@@ -204,6 +301,10 @@ def main(argv=None):
             browser.close()
 
     rerun_ms = sorted(reruns["times"])
+    if args.site:
+        shutil.rmtree(Path(args.site) / "bench-floor", ignore_errors=True)
+    floor_s = median(floor, "ready_s")
+    first_live = median(cold, "first_figures_s")
     report = {
         "page": args.chapter,
         "from_page": args.from_chapter,
@@ -221,10 +322,32 @@ def main(argv=None):
             "text_s": median(cold, "text_s"),
             "python_ready_s": median(cold, "python_ready_s"),
             "first_result_s": median(cold, "first_result_s"),
+            "first_figures_s": first_live,
             "bytes": median(cold, "bytes"),
             "first_demo": cold[0]["first_demo"],
             "samples": cold,
         },
+        "floor": {"ready_s": floor_s, "bytes": median(floor, "bytes"), "samples": floor},
+        # First live result (its figures drawn) over the bare runtime, from the same run.
+        "ratio_to_floor": first_live / floor_s,
+        "heaviest": {
+            "page": heaviest,
+            "survey": survey,
+            "first_result_s": median(heavy, "first_result_s"),
+            "first_figures_s": median(heavy, "first_figures_s"),
+            "bytes": median(heavy, "bytes"),
+            "ratio_to_floor": median(heavy, "first_figures_s") / floor_s,
+            "samples": heavy,
+        } if heavy else None,
+        "throttled": {
+            "mbit_s": THROTTLE_MBIT_S,
+            "first_result_s": median(throttled, "first_result_s"),
+            "first_figures_s": median(throttled, "first_figures_s"),
+            "bytes": median(throttled, "bytes"),
+            # Bytes over the emulated bandwidth: the least the transfer alone can take.
+            "transfer_floor_s": median(throttled, "bytes") / (THROTTLE_MBIT_S * 1e6 / 8),
+            "samples": throttled,
+        } if throttled else None,
         "after_navigation": {
             "text_s": median(navigation, "text_s"),
             "first_result_s": median(navigation, "first_result_s"),
@@ -267,6 +390,24 @@ def print_summary(report):
               f"[target <= {TARGETS['first_result_after_navigation_s']} s: "
               f"{verdict(nav['first_result_s'], TARGETS['first_result_after_navigation_s'])}], "
               f"new worker starts {nav['new_worker_starts']}")
+    floor = report["floor"]
+    print(f"  floor (Pyodide + NumPy in an empty page): {floor['ready_s']:.2f} s, "
+          f"{floor['bytes'] / 1e6:.1f} MB; first live result with figures "
+          f"{cold['first_figures_s']:.2f} s = {report['ratio_to_floor']:.2f}x the floor "
+          f"[goal <= {TARGETS['ratio_to_floor']}x: "
+          f"{verdict(report['ratio_to_floor'], TARGETS['ratio_to_floor'])}; "
+          f"<= {TARGETS['bytes_to_first_result'] / 1e6:.0f} MB: "
+          f"{verdict(cold['bytes'], TARGETS['bytes_to_first_result'])}]")
+    heavy = report["heaviest"]
+    if heavy:
+        print(f"  heaviest chapter {heavy['page']}: first live result "
+              f"{heavy['first_figures_s']:.2f} s = {heavy['ratio_to_floor']:.2f}x the floor, "
+              f"{heavy['bytes'] / 1e6:.1f} MB")
+    throttled = report["throttled"]
+    if throttled:
+        print(f"  {throttled['mbit_s']} Mbit/s: first live result "
+              f"{throttled['first_figures_s']:.2f} s, {throttled['bytes'] / 1e6:.1f} MB "
+              f"(transfer alone {throttled['transfer_floor_s']:.1f} s)")
     print(f"  rerun of {rerun['demo']}: p50 {rerun['p50_ms']:.1f} ms, p90 {rerun['p90_ms']:.1f} ms "
           f"over {rerun['runs']} runs [target <= {TARGETS['rerun_p50_ms']} ms: "
           f"{verdict(rerun['p50_ms'], TARGETS['rerun_p50_ms'])}]")

@@ -34,7 +34,9 @@ def _axis(title, log):
 def _legend(names):
     if len(names) == 1:
         return None
-    return {"orient": "top", "direction": "horizontal", "title": None, "labelLimit": 220}
+    # At most two entries per row, so a legend never makes a figure wider than a phone.
+    return {"orient": "top", "direction": "horizontal", "columns": min(2, len(names)),
+            "title": None, "labelLimit": 200}
 
 
 def xy_spec(kind, x, series, *, caption, alt, x_title, y_title, log_x, log_y, vlines, hlines,
@@ -209,13 +211,14 @@ def panels_spec(figures, *, caption, alt, columns):
     figures = list(figures)
     if not figures:
         raise ValueError("figures is empty: give at least one panel")
-    subs = []
+    subs, kinds = [], set()
     for index, figure in enumerate(figures):
         spec = getattr(figure, "spec", None)
         kind = spec["usermeta"]["itt"]["kind"] if isinstance(spec, dict) else None
         if kind not in PANEL_KINDS:
             raise ValueError(f"figures[{index}] is a {kind or type(figure).__name__}; panels "
                              f"hold only {', '.join(PANEL_KINDS)} figures")
+        kinds.add(kind)
         sub = copy.deepcopy(spec)
         for key in ("$schema", "usermeta", "background", "config"):
             sub.pop(key, None)
@@ -234,10 +237,11 @@ def panels_spec(figures, *, caption, alt, columns):
             f"{index + 1}: {figure.alt}" for index, figure in enumerate(figures))
 
     spec = base("panels", caption, alt, default_alt, columns=columns)
-    # Each panel keeps its own colours and legend (a bar chart next to a line chart).
-    spec.update({"concat": subs, "columns": columns, "spacing": 16,
-                 "resolve": {"scale": {"color": "independent"},
-                             "legend": {"color": "independent"}}})
+    spec.update({"concat": subs, "columns": columns, "spacing": 16})
+    if len(kinds) > 1:
+        # Panels of different kinds (bars beside lines) keep their own colours and legends;
+        # panels of one kind (a heatmap per head) share one scale and one colour bar.
+        spec["resolve"] = {"scale": {"color": "independent"}, "legend": {"color": "independent"}}
     return spec
 
 

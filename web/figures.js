@@ -64,16 +64,48 @@ export function fitSpec(spec, width) {
   return fitted;
 }
 
+const CELL_TEXT_MIN_STEP = 36; // px: narrower cells drop their printed values (tooltips keep them)
+
 function fitSteps(spec, width) {
   const rows = rowsOf(spec);
   const columns = rows.reduce((most, row) => Math.max(most, (row.c || 0) + 1), 1);
   const step = spec.width.step;
   const room = width - HEATMAP_ALLOWANCE;
-  if (columns * step > room) {
-    const smaller = Math.max(14, Math.floor(room / columns));
-    spec.width = { step: smaller };
-    spec.height = { step: smaller };
+  if (columns * step > room) setStep(spec, Math.max(3, Math.floor(room / columns)));
+}
+
+function setStep(spec, step) {
+  spec.width = { step };
+  spec.height = { step };
+  if (step < CELL_TEXT_MIN_STEP && Array.isArray(spec.layer)) {
+    spec.layer = spec.layer.filter((layer) => !/^itt-cell-text/.test((layer.mark || {}).style || ""));
   }
+}
+
+/**
+ * `fitted` drew `natural` px wide in a `width` px column: a copy made narrower by the excess
+ * (axis labels and legends are only known once drawn), or null if it cannot shrink.
+ */
+function shrink(fitted, natural, width) {
+  const excess = Math.ceil(natural - width) + 4;
+  const spec = JSON.parse(JSON.stringify(fitted));
+  const narrower = (view, by) => {
+    if (typeof view.width === "number") {
+      view.width = Math.max(60, view.width - by);
+      return true;
+    }
+    if (view.width && view.width.step) {
+      const columns = rowsOf(view).reduce((most, row) => Math.max(most, (row.c || 0) + 1), 1);
+      setStep(view, Math.max(3, view.width.step - Math.ceil(by / columns)));
+      return true;
+    }
+    return false;
+  };
+  if (Array.isArray(spec.concat)) {
+    const columns = spec.columns || spec.concat.length;
+    return spec.concat.map((sub) => narrower(sub, Math.ceil(excess / columns))).some(Boolean) ? spec : null;
+  }
+  return narrower(spec, excess) ? spec : null;
 }
 
 function viewHost(figure) {
@@ -131,17 +163,25 @@ export async function draw(figure, spec) {
     figure.dataset.chartDrawn = "true";
     return;
   }
-  const fitted = fitSpec(spec, width);
+  let fitted = fitSpec(spec, width);
   // A "container" view takes the column's width; others keep theirs, centred (theme.css).
   host.classList.toggle("itt-chart-fill", fitted.width === "container");
+  const options = { mode: "vega-lite", renderer: "svg", actions: false, config: resolveConfig(),
+    tooltip: { theme: "custom" } };
   try {
-    const result = await embed(host, fitted, {
-      mode: "vega-lite",
-      renderer: "svg",
-      actions: false,
-      config: resolveConfig(),
-      tooltip: { theme: "custom" },
-    });
+    let result = await embed(host, fitted, options);
+    // Never let the browser scale a figure down (its text would fall below 11 px): redraw
+    // it narrower until it fits the column.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const svg = host.querySelector("svg");
+      const natural = svg ? Number(svg.getAttribute("width")) : 0;
+      if (!(natural > width + 1)) break;
+      const narrower = shrink(fitted, natural, width);
+      if (!narrower) break;
+      fitted = narrower;
+      result.view.finalize();
+      result = await embed(host, fitted, options);
+    }
     drawn.set(figure, { spec, view: result.view, width });
     figure.dataset.chartDrawn = "true";
     figure.ittView = result.view; // tests read the view's signals and data

@@ -9,6 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from figure_checks import (
+    assert_figures_close,
+    figure_problems,
+    live_figures,
+    wait_for_live_figures,
+    wait_until_drawn,
+)
 from helpers import REPO, PageWatch, assert_close, demo_result, output_text, run_demo_in_page
 from mkdocs.config import load_config
 
@@ -120,6 +127,10 @@ def test_every_demo_matches_cpython(walker, path):
         expected = run_demo_file(Path(REPO, "demos", f"{demo_id}.py"))
         assert expected["error"] is None, f"{demo_id} fails in CPython: {expected['error']}"
         assert_close(demo_result(root), expected["result"], f"{demo_id}.result")
+        # A figure is numbers: the page's must equal CPython's, and be drawn.
+        wait_for_live_figures(page, root)
+        assert_figures_close(live_figures(root), expected["figures"], f"{demo_id}.figures")
+        assert figure_problems(page, root) == [], demo_id
 
 
 def test_instant_navigation_keeps_one_worker(walker):
@@ -134,6 +145,46 @@ def test_instant_navigation_keeps_one_worker(walker):
     assert len(loads) == 1, f"Pyodide was fetched {len(loads)} times: {loads}"
 
 
+def figure_pages(site):
+    """Paths of the built pages that show a figure (pycore.figures)."""
+    return [path for path in PAGES
+            if 'class="itt-chart"' in (site / path / "index.html").read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_figure_renders_readably(browser, built_site, site_url, width, scheme):
+    """Light and dark, desktop and phone: every build-time figure is drawn with no console
+    error, no text below 11 CSS px, nothing wider than its column, no opaque white box."""
+    pages = figure_pages(built_site)
+    assert "chapters/04-attention/" in pages and "chapters/01-big-picture/" in pages
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  is_mobile=width < 500, has_touch=width < 500)
+    index = 0 if scheme == "light" else 1
+    # Material restores the palette from localStorage before its first paint.
+    context.add_init_script(
+        "localStorage.setItem('/.__palette', JSON.stringify("
+        f"{{index: {index}, color: {{scheme: '{'default' if index == 0 else 'slate'}'}}}}))")
+    problems = []
+    try:
+        page = context.new_page()
+        watch = PageWatch(page, site_url)
+        for path in pages:
+            page.goto(f"{site_url}/{path}", wait_until="load")
+            page.wait_for_function(
+                "s => document.body.getAttribute('data-md-color-scheme') === s",
+                arg="default" if index == 0 else "slate")
+            wait_until_drawn(page)
+            page.wait_for_timeout(300)  # a resize redraw, late console errors
+            wait_until_drawn(page)
+            problems += [f"/{path}: {problem}"
+                         for problem in figure_problems(page, dark=scheme == "dark")]
+        watch.assert_clean()
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violation(walker, scheme):
     page, _, site_url = walker
@@ -141,6 +192,7 @@ def test_axe_finds_no_serious_violation(walker, scheme):
     for path in PAGES:
         navigate(page, site_url, path)
         set_palette(page, scheme)
+        wait_until_drawn(page)  # axe sees the figures as readers do
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
