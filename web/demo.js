@@ -141,8 +141,7 @@ export function enhanceDemo(root, runtime) {
         output.begin();
         begun = true;
       }
-      if (kind === "restart") output.clearText();
-      else output.append(text, kind);
+      output.append(text, kind);
     };
     // Recorded before anything is awaited: Stop and the one-run guard see a run at once,
     // even while Python is still starting.

@@ -36,11 +36,6 @@ export class OutputView {
     this.area.append(this.stdout);
   }
 
-  /** Forget streamed text. */
-  clearText() {
-    if (this.stream) this.stream.clear();
-  }
-
   /** Streamed output of `kind` ("stdout", "stderr" or "note"). */
   append(text, kind = "stdout") {
     this.stream.push(kind, text);
