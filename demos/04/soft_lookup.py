@@ -65,9 +65,9 @@ F.show(F.panels([
             y_title="value returned", hlines={f"hard (argmax) = {hard:g}": hard},
             vlines={f"sharpness {sharpness:g}": sharpness}, title="Soft answer vs sharpness",
             caption="The soft answer approaches the hard one as sharpness grows."),
-], columns=2, caption=(f"Left: how a query at {query_angle}° splits its attention over the "
-                       "four shelves. Right: the blended answer approaches the hard lookup's "
-                       "as the scores are scaled up.")))
+], columns=2, caption=(f"The bars: how a query at {query_angle}° splits its attention over "
+                       "the four shelves. The curve: the blended answer approaches the hard "
+                       "lookup's as the scores are scaled up.")))
 
 
 def gap_at(scale):
