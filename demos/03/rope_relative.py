@@ -38,10 +38,10 @@ pc.figures.show(pc.figures.panels([
                        caption=f"{title} for every m and n.")
     for s, name, title in ((scores, "score", "RoPE: (Rₘq)·(Rₙk)"),
                            (additive, "score", "added: (q + PEₘ)·(k + PEₙ)"))],
-    columns=2, caption=(
+    columns=1, caption=(
         "The same q and k at every pair of positions. Follow any diagonal m − n = constant: "
-        "with RoPE (left) its colour never changes, because the score depends on m − n only; "
-        "with added encodings (right) it does.")))
+        "with RoPE (first panel) its colour never changes, because the score depends on "
+        "m − n only; with added encodings (second panel) it does.")))
 
 print(f"RoPE: spread along diagonals      {toeplitz_error(scores):.2e}")
 print(f"RoPE: all positions moved by {shift}: {shift_error:.2e}")

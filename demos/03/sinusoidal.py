@@ -21,21 +21,22 @@ offsets = np.arange(T)
 similarity = pe @ pe[0]  # (T,) PE[0] . PE[k]
 shifted = np.array([pe[5] @ pe[5 + k] for k in range(T - 5)])  # same, starting at p = 5
 
+wavelengths = 2 * np.pi * base ** (2 * np.arange(d // 2) / d)  # (d/2,) one per pair
+
 F = pc.figures
+pairs = sorted({0, d // 8, d // 4})  # wavelengths 2π, 2π·base^¼ and 2π·base^½
 F.show(
-    F.heatmap(pe.T, diverging=True, domain=(-1, 1), col_title="position p",
-              row_labels=[f"{j} {'cos' if j % 2 else 'sin'}" for j in range(d)],
-              row_title="feature (2i: sin, 2i+1: cos)", value_title="PE",
-              caption=(f"Sinusoidal encodings, T = {T}, d = {d}, base = {base:g}: each column "
-                       "is one position's vector. The first features turn fast, the last "
-                       "ones hardly change over these positions.")),
+    F.lines(np.arange(T), {f"PE[p, {2 * i}], λ = {wavelengths[i]:.3g}": pe[:, 2 * i]
+                           for i in pairs}, x_title="position p", y_title="PE[p, 2i] = sin(p·ωᵢ)",
+            caption=(f"Three of the {d} features against position (T = {T}, base = {base:g}): "
+                     "each pair 2i, 2i+1 turns at its own rate, from one turn every 2π "
+                     "positions to one that hardly moves over these positions.")),
     F.lines(offsets[: T - 5], {"p = 0": similarity[: T - 5], "p = 5": shifted}, dashed=["p = 5"],
             x_title="offset k", y_title="PEₚ · PEₚ₊ₖ",
             caption=("The dot product of two encodings k positions apart, from p = 0 and from "
                      "p = 5: the curves coincide, since it depends on the offset k only.")),
 )
 
-wavelengths = 2 * np.pi * base ** (2 * np.arange(d // 2) / d)
 print(f"shortest wavelength {wavelengths[0]:.2f} positions, longest {wavelengths[-1]:.1f}")
 print("max |pycore - formula| =", np.max(np.abs(pe - by_hand)))
 

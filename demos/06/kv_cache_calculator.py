@@ -45,7 +45,7 @@ schemes = {"MHA (h_kv = h)": "mha", "as built": "built", "MQA (h_kv = 1)": "mqa"
 pc.figures.show(pc.figures.bars(
     list(MODELS), {label: [table[m["key"]][scheme + "_gb"] for m in MODELS.values()]
                    for label, scheme in schemes.items()},
-    annotate=True, fmt=".3g", y_title="KV cache (GB)",
+    annotate=True, fmt=".2f", y_title="KV cache (GB)",
     caption=(f"KV-cache size at T = {T:,} tokens, {dtype}, batch {batch}: sharing K/V heads "
              "(GQA, as the Llama and Mistral models ship) divides the cache by the number "
              "of query heads per K/V head; GPT-3 keeps one K/V per head (MHA).")))

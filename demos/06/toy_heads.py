@@ -58,14 +58,14 @@ if losses:
     summary.insert(0, F.lines(np.arange(1, steps + 1), losses, x_title="step",
                               y_title="cross-entropy", hlines={"chance: ln V": np.log(V)},
                               title="Training loss", caption="Cross-entropy per step."))
-seen = [f"{t}: {token}" for t, token in enumerate(probe[0])]  # position: token id
+seen = [f"{t}:{token}" for t, token in enumerate(probe[0])]  # position:token id
 F.show(
     F.panels(summary, columns=2, caption=(
         f"Task: output the token {offset} back. After {steps} training steps head {best} "
         f"puts {after[best]:.2f} of its weight on position t − {offset} (before training "
         f"{before[best]:.2f}; uniform attention {uniform:.2f}).")),
     F.heatmap(weights[0, best], row_labels=seen, col_labels=seen, masked=~pc.causal_mask(T),
-              domain=(0, 1), row_title="query (position: token)", col_title="key",
+              domain=(0, 1), row_title="query (position:token)", col_title="key",
               value_title="weight", caption=(
                   f"Head {best}'s weights on one held-out sequence. A head that has learned "
                   f"the task puts each query's weight {offset} cell(s) left of the diagonal. "

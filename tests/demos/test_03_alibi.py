@@ -46,9 +46,9 @@ def test_figure_has_one_masked_bias_panel_per_head(cpython_run):
     assert outcome["error"] is None, outcome["error"]
     (figure,) = outcome["figures"]
     assert figure["usermeta"]["itt"]["kind"] == "panels" and figure["usermeta"]["itt"]["caption"]
-    assert len(figure["concat"]) == 8
+    assert len(figure["concat"]) == 4, "heads 0, 2, 4 and 7: steep to flat"
     i, j = np.indices((12, 12))
-    for head, panel in enumerate(figure["concat"]):
+    for head, panel in zip((0, 2, 4, 7), figure["concat"]):
         slope = 2.0 ** (-(head + 1))
         assert panel["title"] == f"head {head}: m = 1/{2 ** (head + 1)}"
         expected = np.where(j <= i, -slope * (i - j), np.nan)  # future keys masked

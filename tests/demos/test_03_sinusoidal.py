@@ -14,27 +14,21 @@ def test_default_and_controls(run_with):
         assert abs(result["longest_wavelength"] / longest - 1) < 1e-12
 
 
-def test_figure_shows_the_encodings_and_the_offset_curves(cpython_run):
+def test_figures_show_three_features_and_the_offset_curves(cpython_run):
     outcome = cpython_run("03/sinusoidal")
     assert outcome["error"] is None, outcome["error"]
-    heatmap, curves = outcome["figures"]
+    features, curves = outcome["figures"]
     T, d = 64, 32
-    assert heatmap["usermeta"]["itt"]["kind"] == "heatmap" and heatmap["usermeta"]["itt"]["caption"]
-    shown = np.zeros((d, T))
-    for cell in heatmap["data"]["values"]:
-        shown[cell["r"], cell["c"]] = cell["value"]
-    p = np.arange(T)[None, :]  # (1, T): rows are features, columns positions
-    i = np.arange(d)[:, None] // 2
-    angle = p / 10000.0 ** (2 * i / d)
-    expected = np.where(np.arange(d)[:, None] % 2 == 0, np.sin(angle), np.cos(angle))
-    np.testing.assert_allclose(shown, expected, atol=1e-12, err_msg="PE, features x positions")
-    labels = heatmap["encoding"]["y"]["axis"]["labelExpr"]
-    assert labels.startswith('["0 sin", "1 cos", "2 sin"')
-    assert heatmap["layer"][0]["encoding"]["color"]["scale"]["domain"] == [-1.0, 1.0]
+    assert features["usermeta"]["itt"]["kind"] == "lines" and features["usermeta"]["itt"]["caption"]
+    rows = features["layer"][0]["data"]["values"]
+    for i, wavelength in ((0, "6.28"), (4, "62.8"), (8, "628")):  # 2π, 2π·10, 2π·100
+        ys = [row["y"] for row in rows if row["series"] == f"PE[p, {2 * i}], λ = {wavelength}"]
+        np.testing.assert_allclose(ys, np.sin(np.arange(T) / 10000.0 ** (2 * i / d)),
+                                   atol=1e-12, err_msg=f"feature {2 * i}")
     assert curves["usermeta"]["itt"]["kind"] == "lines"
     rows = curves["layer"][0]["data"]["values"]
+    k = np.arange(T - 5)
+    by_formula = np.sum(np.cos(k[:, None] / 10000.0 ** (2 * np.arange(d // 2) / d)), axis=1)
     for start in (0, 5):
         ys = [row["y"] for row in rows if row["series"] == f"p = {start}"]
-        k = np.arange(T - 5)
-        by_formula = np.sum(np.cos(k[:, None] / 10000.0 ** (2 * np.arange(d // 2) / d)), axis=1)
         np.testing.assert_allclose(ys, by_formula, atol=1e-12, err_msg=f"PE_p . PE_p+k, p={start}")

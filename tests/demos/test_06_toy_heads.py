@@ -61,5 +61,5 @@ def test_scores_match_a_loop_over_the_weights(offset):
         if c <= r:
             assert cell["value"] == weights[r, c], (r, c)
     probe = namespace["probe"]
-    assert [cell["row"] for cell in cells[::T]] == [f"{t}: {probe[0, t]}" for t in range(T)]
+    assert [cell["row"] for cell in cells[::T]] == [f"{t}:{probe[0, t]}" for t in range(T)]
     assert namespace["uniform"] == pytest.approx(np.mean([1 / (t + 1) for t in range(offset, T)]))
