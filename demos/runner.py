@@ -13,7 +13,7 @@ import sys
 import time
 import traceback
 
-from demos.stream import LogStream, OutputLog
+from demos.stream import OutputLog, log_stream
 
 # Matplotlib (a reader's own code; no demo of the book imports it): PNG at 2x for sharp
 # screens, with its size in CSS pixels at 1x.
@@ -125,7 +125,7 @@ def run_demo(source, *, filename="<demo>", on_output=None):
     numpy = sys.modules.get("numpy")
     saved_printoptions = numpy.get_printoptions() if numpy is not None else None
     _take_shown_figures()  # figures left over from code run outside the runner
-    sys.stdout, sys.stderr = LogStream(log, "stdout"), LogStream(log, "stderr")
+    sys.stdout, sys.stderr = log_stream(log, "stdout"), log_stream(log, "stderr")
     try:
         code = compile(source, filename, "exec")
         exec(code, namespace)

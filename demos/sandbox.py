@@ -176,6 +176,14 @@ def make_entry():
             outcome = run_demo(source, filename=filename, on_output=on_output)
         except KeyboardInterrupt:  # Stop arrived outside the reader's code (e.g. drawing)
             outcome = stopped_outcome()
+        except BaseException as error:  # noqa: BLE001 - the run broke what the runner uses
+            state.restore()
+            outcome = stopped_outcome(
+                f"This run changed something the runner relies on, so its output could not be "
+                f"collected ({type(error).__name__}: {error}). Python is back to the book's "
+                "state for the next run."
+            )
+            outcome["stopped"] = False
         try:
             state.restore()
         except KeyboardInterrupt:

@@ -49,6 +49,7 @@ class PythonRuntime {
     this.canInterrupt = Boolean(self.crossOriginIsolated && typeof SharedArrayBuffer === "function");
     this.interruptBuffer = null;
     this.orphanTimer = null;
+    this.cancelled = new Set(); // ids stopped before they began (the worker may still start one)
   }
 
   onStatus(listener) {
@@ -130,7 +131,10 @@ class PythonRuntime {
       return;
     }
     const entry = this.pending.get(message.id);
-    if (!entry) return; // a run cancelled by Stop, or an answer from a terminated worker
+    if (!entry) {
+      this.settleCancelled(message);
+      return; // a run cancelled by Stop, or an answer from a terminated worker
+    }
     switch (message.type) {
       case "ready":
         if (!entry.init) return;
@@ -199,8 +203,11 @@ class PythonRuntime {
     const entry = this.pending.get(id);
     if (!entry || !entry.request) return;
     if (!entry.started) {
-      // Not executing yet: drop it; the worker's answer will find no entry and be ignored.
+      // Not executing yet: drop it and tell the worker to skip it. Should the worker have
+      // begun it already ("started" in flight), settleCancelled() stops it there.
       this.pending.delete(id);
+      this.cancelled.add(id);
+      this.worker.postMessage({ id, type: "cancel" });
       entry.resolve(stoppedOutcome(reason ? RESTART_NOTES[reason] : "Stopped before it started."));
       return;
     }
@@ -212,6 +219,25 @@ class PythonRuntime {
       return;
     }
     this.restart(reason || "not-isolated", id);
+  }
+
+  /** A message about a run stopped before it began: if it began anyway, stop it in the worker. */
+  settleCancelled(message) {
+    if (!this.cancelled.has(message.id)) return;
+    if (message.type === "outcome" || message.type === "failed") {
+      this.cancelled.delete(message.id);
+      return;
+    }
+    if (message.type !== "started") return;
+    if (this.interruptBuffer) {
+      this.interruptBuffer[0] = INTERRUPT_SIGINT;
+      const worker = this.worker;
+      setTimeout(() => {
+        if (this.cancelled.has(message.id) && worker === this.worker) this.replaceWorker(() => null);
+      }, INTERRUPT_GRACE_MS);
+    } else {
+      this.replaceWorker(() => null);
+    }
   }
 
   /**
@@ -263,6 +289,7 @@ class PythonRuntime {
     const worker = this.worker;
     this.worker = null;
     if (worker) worker.terminate();
+    this.cancelled.clear();
     const entries = [...this.pending.values()].filter((entry) => entry.request);
     const inits = [...this.pending.values()].filter((entry) => entry.init);
     this.pending.clear();

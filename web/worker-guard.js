@@ -26,7 +26,13 @@ export function sealedPoster(getSeal) {
   return (message) => genuinePost({ ...message, seal: getSeal() });
 }
 
-/** Listen to the page's messages with the genuine addEventListener. */
+/**
+ * Listen to the page's messages with the genuine addEventListener. Only trusted events
+ * reach `handler`: reader code can `dispatchEvent` a synthetic "run" message to this very
+ * worker, but such an event has `isTrusted === false`.
+ */
 export function listen(handler) {
-  genuineListen("message", handler);
+  genuineListen("message", (event) => {
+    if (event.isTrusted) handler(event);
+  });
 }

@@ -4,6 +4,7 @@
 // message to the page carries the seal given in "init": see protocol.js):
 //   page -> worker  {id, type: "init", seal, pyodideBase, pythonZip, interruptBuffer?}
 //                   {id, type: "run", source, filename}
+//                   {id, type: "cancel"}                        Stop before the run began: skip it
 //   worker -> page  {type: "progress", step, steps, label}      while Python loads
 //                   {id, type: "ready"} | {id, type: "failed", message}
 //                   {id, type: "started"}                       a run begins executing
@@ -21,6 +22,7 @@ let seal = null; // from "init"; kept in this closure, out of Python's reach
 const post = sealedPoster(() => seal);
 // Set once the interpreter is unusable: every later run is answered "fatal" at once.
 let deadReason = null;
+const cancelledRuns = new Set(); // ids the page stopped before they began
 
 const LOAD_STEPS = 4;
 let pyodide = null;
@@ -154,9 +156,14 @@ listen((event) => {
     );
     return;
   }
+  if (message.type === "cancel") {
+    cancelledRuns.add(message.id);
+    return;
+  }
   if (message.type === "run") {
     const { id, source, filename } = message;
     runChain = runChain.then(async () => {
+      if (cancelledRuns.delete(id)) return;
       try {
         if (deadReason) throw new Fatal(deadReason);
         await readyPromise;
