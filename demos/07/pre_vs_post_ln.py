@@ -84,7 +84,7 @@ F.show(F.panels([
 
 F.show(F.lines(depths, {"pre-LN": sweep["pre"], "post-LN": sweep["post"],
                         "pre-LN at L = 1, × 1/√L": sweep["pre"][0] / np.sqrt(depths)},
-               points=True, log_x=True, dashed=["pre-LN at L = 1, × 1/√L"],
+               points=True, dashed=["pre-LN at L = 1, × 1/√L"],
                x_title="number of layers L", y_title="last layer's gradient norm",
                caption=("The last layer's gradient norm against depth. Pre-LN's shrinks "
                         "roughly like 1/√L (the dashed guide), post-LN's does not "

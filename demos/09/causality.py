@@ -18,9 +18,11 @@ logits_changed = model.forward(changed)[0].astype(np.float64)  # (T, V)
 diff = np.max(np.abs(logits - logits_changed), axis=-1)  # (T,) largest change per position
 
 T = ids.shape[1]
-shown = [c.replace(" ", "␣") for c in text]  # a blank would be invisible
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+# Each bar is labelled by its character and position ("d₈"); a blank shows as "␣".
+labels = [c.replace(" ", "␣") + str(t).translate(SUBSCRIPT) for t, c in enumerate(text)]
 pc.figures.show(pc.figures.bars(
-    [f"{t} {c}" for t, c in enumerate(shown)], diff, x_title="position and input character",
+    labels, diff, x_title="input character and its position",
     y_title="max |Δ logits|",
     title=f"position {change_at}: {text[change_at]!r} → {replacement!r}",
     caption=(f"How far each position's logits move when the character at position {change_at} "

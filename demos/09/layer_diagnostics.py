@@ -25,9 +25,9 @@ F.show(F.panels([
     F.bars(["embedding"] + [f"block {i}" for i in range(L)], norms, y_title="mean ‖x‖",
            title="residual-stream norm",
            caption="Mean residual-stream norm after the embedding and each block."),
-], caption=("Left: how spread out each head's attention is; the line marks uniform attention "
-            "over every earlier position, and lower bars are sharper heads. Right: the "
-            "residual stream's norm grows as every block adds to it.")))
+], caption=("Attention entropy shows how spread out each head's attention is: the line "
+            "marks uniform attention over every earlier position, and lower bars are sharper "
+            "heads. The residual stream's norm grows as every block adds to it.")))
 attention = np.stack([a[0] for a in diag["attention"]])  # (L, h, T, T)
 F.show(F.attention_view(
     [tok.decode([int(i)]) for i in ids[0]], attention, threshold=0.01,  # lines under 1% would be invisible

@@ -34,7 +34,7 @@ F.show(F.heatmap(
     row_title="output character (decoder)", col_title="source character (encoder)",
     value_title="weight", title=f"cross-attention, layer {layer}, mean over heads",
     caption=(f"Which characters of {source!r} each output character of {output!r} reads. "
-             "Look for the bright cell in each row: the output's year reads the source's "
+             "Look for the strongest cell in each row: the output's year reads the source's "
              "year and its day the source's day, wherever they stand in the source."),
     alt=(f"Heatmap of cross-attention weights from the {len(output)} output characters of "
          f"{output!r} (rows) to the {S} source characters of {source!r} (columns). Each "

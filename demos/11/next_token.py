@@ -32,12 +32,12 @@ def label(i):
 
 
 pc.figures.show(pc.figures.bars(
-    [label(i) for i in order], {"model (τ = 1, no filter)": before[order],
-                                "after temperature, top-k, top-p": after[order]},
+    [label(i) for i in order], {"model": before[order], "reshaped": after[order]},
     x_title="next character", y_title="probability", domain=(0, 1),
     title=f"next character after {prompt!r}",
-    caption=(f"The {n_show} likeliest next characters before and after reshaping "
-             f"(τ = {temperature:g}, top-k = {top_k or 'off'}, top-p = {top_p:g}). Filtered "
+    caption=(f"The {n_show} likeliest next characters under the model (τ = 1, no filter) and "
+             f"reshaped by τ = {temperature:g}, top-k = {top_k or 'off'}, top-p = {top_p:g}. "
+             "Filtered "
              "characters drop to 0 and the survivors share their probability.")))
 
 kept = int(np.count_nonzero(after))

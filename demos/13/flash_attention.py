@@ -58,11 +58,12 @@ except Exception as error:  # e.g. a runtime without tracemalloc
 
 Ts = np.arange(32, 1024 + 1, 32)  # (32,)
 pc.figures.show(pc.figures.lines(
-    Ts, {"naive: T × T scores": [score_bytes(t, block_size)["naive"] / 2**20 for t in Ts],
-         f"tiled: one tile + state (block {block_size})":
+    Ts, {"naive (T × T)": [score_bytes(t, block_size)["naive"] / 2**20 for t in Ts],
+         "tiled (tile + state)":
          [(score_bytes(t, block_size)["tiled"] + state_bytes(t)) / 2**20 for t in Ts]},
     log_x=True, log_y=True, vlines={f"T = {T}": T}, x_title="sequence length T",
-    y_title="MiB (float64)", title=f"attention memory, d_head = {d_head}",
+    y_title="MiB (float64)",
+    title=f"attention memory, d_head = {d_head}, block {block_size}",
     caption=("Memory each method holds, on log-log axes: the naive T × T score matrix is a "
              "line of slope 2 (doubling T quadruples it), the tiled method's tile and running "
              "state a line of slope 1.")))

@@ -52,8 +52,8 @@ facts = {"llama3_70b_gqa_gb": per_sequence_gb(llama70, llama70["h_kv"], 4096),
 
 Ts = np.arange(1024, 32768 + 1, 1024)  # (32,)
 pc.figures.show(pc.figures.lines(
-    Ts, {f"GQA (h_kv = {m['h_kv']})": [sequences_that_fit(m, m["h_kv"], t, gpu_gb) for t in Ts],
-         f"one K/V per head (h_kv = {m['h']})":
+    Ts, {f"h_kv = {m['h_kv']} (GQA)": [sequences_that_fit(m, m["h_kv"], t, gpu_gb) for t in Ts],
+         f"h_kv = {m['h']} (one per head)":
          [sequences_that_fit(m, m["h"], t, gpu_gb) for t in Ts]},
     vlines={f"T = {T}": T}, x_title="context length T (tokens)", y_title="sequences that fit",
     title=f"{model}, {gpu_gb} GB, fp16 weights and cache",

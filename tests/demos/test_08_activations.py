@@ -20,21 +20,21 @@ def test_gelu_forms_and_minima_match_independent_formulas(cpython_run):
     assert result["gelu_max_diff_at"] == pytest.approx(abs(x[np.argmax(gap)]), abs=1e-9)
     assert result["gelu_min"] == pytest.approx(exact.min(), rel=1e-12)
     assert result["silu_min"] == pytest.approx((x / (1.0 + np.exp(-x))).min(), rel=1e-12)
-    (figure,) = outcome["figures"]  # two panels: activations, and a GLU gate
+    (figure,) = outcome["figures"]  # two panels, stacked: activations, and a GLU gate
     assert figure["usermeta"]["itt"]["kind"] == "panels" and figure["usermeta"]["itt"]["caption"]
     activations, gate = figure["concat"]
     rows = activations["layer"][0]["data"]["values"]
-    xs = np.array([row["x"] for row in rows if row["series"] == "GELU (exact, erf)"])
+    xs = np.array([row["x"] for row in rows if row["series"] == "GELU"])
     assert xs.shape == (401,) and xs[0] == -4.0 and xs[-1] == 4.0
     shown = {name: np.array([row["y"] for row in rows if row["series"] == name])
-             for name in ("ReLU", "GELU (exact, erf)", "SiLU = x·σ(x)")}
+             for name in ("ReLU", "GELU", "SiLU")}
     np.testing.assert_allclose(shown["ReLU"], np.maximum(xs, 0.0), rtol=0, atol=0)
     np.testing.assert_allclose(
-        shown["GELU (exact, erf)"], [0.5 * v * (1.0 + math.erf(v / math.sqrt(2.0))) for v in xs],
+        shown["GELU"], [0.5 * v * (1.0 + math.erf(v / math.sqrt(2.0))) for v in xs],
         rtol=1e-12, atol=1e-15, err_msg="GELU curve")
-    np.testing.assert_allclose(shown["SiLU = x·σ(x)"], xs / (1.0 + np.exp(-xs)), rtol=1e-12,
+    np.testing.assert_allclose(shown["SiLU"], xs / (1.0 + np.exp(-xs)), rtol=1e-12,
                                atol=1e-15, err_msg="SiLU curve")
     swiglu = [row["y"] for row in gate["layer"][0]["data"]["values"]
-              if row["series"].startswith("silu(a)·b")]
+              if row["series"] == "SwiGLU: silu(a)·b"]
     np.testing.assert_allclose(swiglu, xs / (1.0 + np.exp(-xs)), rtol=1e-12, atol=1e-15,
                                err_msg="silu(a)·b at b = 1")

@@ -12,7 +12,7 @@ def test_figure_shows_the_changes_per_position(cpython_run):
     (figure,) = outcome["figures"]
     assert figure["usermeta"]["itt"]["kind"] == "bars" and figure["usermeta"]["itt"]["caption"]
     rows = figure["layer"][0]["data"]["values"]
-    assert [row["category"] for row in rows][:4] == ["0 T", "1 h", "2 e", "3 ␣"]
+    assert [row["category"] for row in rows][:4] == ["T₀", "h₁", "e₂", "␣₃"]
     assert [row["value"] for row in rows] == result["diff"]
 
 

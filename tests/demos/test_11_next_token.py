@@ -61,8 +61,7 @@ def test_figure_shows_the_top_characters_before_and_after(cpython_run):
     rows = figure["layer"][0]["data"]["values"]
     top = result["top_ids"]
     assert len(top) == 15
-    for group, key in (("model (τ = 1, no filter)", "before"),
-                       ("after temperature, top-k, top-p", "after")):
+    for group, key in (("model", "before"), ("reshaped", "after")):
         shown = [row["value"] for row in rows if row["group"] == group]
         assert shown == [result[key][i] for i in top], group
     assert rows[0]["category"] == result["top_char"]

@@ -21,8 +21,7 @@ def test_facts_and_default(cpython_run):
     (figure,) = outcome["figures"]  # sequences that fit against T, GQA and not
     assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
     rows = figure["layer"][0]["data"]["values"]
-    for name, h_kv, key in (("GQA (h_kv = 8)", 8, "gqa"), ("one K/V per head (h_kv = 32)", 32,
-                                                           "mha")):
+    for name, h_kv, key in (("h_kv = 8 (GQA)", 8, "gqa"), ("h_kv = 32 (one per head)", 32, "mha")):
         points = {row["x"]: row["y"] for row in rows if row["series"] == name}
         assert sorted(points) == list(range(1024, 32769, 1024)), name
         assert all(points[T] == math.floor(free / _kv_gb(32, h_kv, 128, T)) for T in points)
