@@ -52,7 +52,7 @@ class Ranks:
     world_size: int = 1
     local_rank: int = 0
     device: str = "cpu"
-    backend: str = None
+    backend: str | None = None
 
     @property
     def is_main(self) -> bool:
