@@ -16,6 +16,7 @@ ValueError instead of hanging the page or exhausting its memory.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from typing import Any, Iterable, Sequence
 
@@ -29,6 +30,7 @@ MAX_ITEMS = 100_000
 __all__ = [
     "MAX_ELEMENTS",
     "MAX_ITEMS",
+    "as_array",
     "as_float_array",
     "as_generator",
     "check_cache",
@@ -65,6 +67,14 @@ def result_dtype(*arrays: Any) -> type:
     return np.float64
 
 
+def as_array(x: Any, name: str) -> np.ndarray:
+    """``np.asarray(x)``, with a TypeError naming ``name`` if ``x`` is not array-like."""
+    try:
+        return np.asarray(x)
+    except Exception as exc:  # ragged lists, for example
+        raise TypeError(f"{name} could not be converted to an array: {exc}") from None
+
+
 def as_float_array(x: Any, name: str, *, dtype: type | None = None,
                    allow_nonfinite: bool = False) -> np.ndarray:
     """Convert ``x`` to a floating array, keeping float32 and defaulting to float64.
@@ -84,10 +94,7 @@ def as_float_array(x: Any, name: str, *, dtype: type | None = None,
     -------
     ndarray of dtype float32 (if ``x`` is float32 or ``dtype`` says so) or float64.
     """
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # ragged lists, for example
-        raise TypeError(f"{name} could not be converted to an array: {exc}") from exc
+    arr = as_array(x, name)
     kind = arr.dtype.kind
     if kind not in "biuf":
         raise TypeError(
@@ -103,10 +110,7 @@ def as_float_array(x: Any, name: str, *, dtype: type | None = None,
 
 def as_int_array(x: Any, name: str) -> np.ndarray:
     """Convert ``x`` to an int64 array; floats with a fractional part or booleans are rejected."""
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # ragged lists, for example
-        raise TypeError(f"{name} could not be converted to an array: {exc}") from exc
+    arr = as_array(x, name)
     if arr.dtype.kind in "iu" or (arr.dtype.kind == "f" and np.all(np.isfinite(arr))
                                   and np.all(arr == np.round(arr))):
         # Whole-valued floats (e.g. from np.array([0., 3.])) are accepted; 2.5 is not an id.
@@ -193,10 +197,18 @@ def check_real(x: Any, name: str) -> float:
     """Return ``float(x)`` if it is a finite real number (not a bool), else raise."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {x!r} ({type(x).__name__})")
-    x = float(x)
+    x = _as_float(x, name)
     if not np.isfinite(x):
         raise ValueError(f"{name} must be finite, got {x}")
     return x
+
+
+def _as_float(x: Any, name: str) -> float:
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond 1.8e308
+        raise ValueError(f"{name} must be a finite number, got an integer of "
+                         f"{len(str(abs(int(x))))} digits") from None
 
 
 def check_size(shape: Sequence[int], name: str) -> tuple:
@@ -258,13 +270,24 @@ def check_model(model: Any, name: str = "model") -> Any:
     config = getattr(model, "config", None)
     if not (all(isinstance(getattr(config, a, None), int) for a in ("vocab_size", "max_len"))
             and callable(getattr(model, "forward", None))
-            and callable(getattr(model, "new_cache", None))):
+            and callable(getattr(model, "new_cache", None))
+            and _required_arguments(model.forward) == 1):
         hint = (" (a params dict: wrap it as pycore.DecoderLM(config, params))"
                 if isinstance(model, dict) else "")
         raise TypeError(f"{name} must be a DecoderLM, or an object with .config.vocab_size, "
                         f".config.max_len, .forward and .new_cache; got "
                         f"{type(model).__name__}{hint}")
     return model
+
+
+def _required_arguments(function) -> int:
+    """How many positional arguments ``function`` requires (-1 if it cannot be inspected)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return -1
+    return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in parameters)
 
 
 def as_generator(rng: Any, name: str = "rng") -> np.random.Generator:
@@ -310,7 +333,7 @@ def check_positive_float(x: Any, name: str) -> float:
     """Return ``float(x)`` if it is a finite real number > 0, else raise TypeError/ValueError."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {x!r} ({type(x).__name__})")
-    x = float(x)
+    x = _as_float(x, name)
     if not np.isfinite(x) or x <= 0:
         raise ValueError(f"{name} must be a finite positive number, got {x}")
     return x
@@ -341,7 +364,7 @@ def check_keys(params: Any, name: str, required: Iterable[str]) -> None:
     missing = [k for k in required if k not in params]
     extra = [k for k in params if k not in required]
     if missing or extra:
-        raise ValueError(f"{name} has keys {sorted(params)}; expected exactly {required} "
+        raise ValueError(f"{name} has keys {sorted(params, key=str)}; expected exactly {required} "
                          f"(missing {missing}, unexpected {extra})")
 
 

@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from ._validation import (
+    as_array,
     as_float_array,
     check_choice,
     check_finite_result,
@@ -48,7 +49,7 @@ _TANH_CLIP = 1e5
 
 def _pair(dy, x):
     """Validate (dy, x) for a backward pass: same shape, common dtype."""
-    dtype = result_dtype(np.asarray(dy), np.asarray(x))
+    dtype = result_dtype(as_array(dy, "dy"), as_array(x, "x"))
     dy = as_float_array(dy, "dy", dtype=dtype)
     x = as_float_array(x, "x", dtype=dtype)
     check_same_shape(dy, "dy", x, "x")

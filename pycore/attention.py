@@ -33,6 +33,7 @@ import math
 import numpy as np
 
 from ._validation import (
+    as_array,
     as_float_array,
     broadcast_shapes,
     check_cache,
@@ -95,7 +96,7 @@ def value_operand(v, T_k: int):
 
 def _check_qkv(q, k, v):
     """Validate q, k, v and return them as arrays of one float dtype, plus (d_k, batch shape)."""
-    q_arr, k_arr, v_arr = np.asarray(q), np.asarray(k), np.asarray(v)
+    q_arr, k_arr, v_arr = as_array(q, "q"), as_array(k, "k"), as_array(v, "v")
     all32 = all(a.dtype == np.float32 for a in (q_arr, k_arr, v_arr))
     dtype = np.float32 if all32 else np.float64
     q = as_float_array(q_arr, "q", dtype=dtype)
@@ -172,7 +173,7 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
     if bias is not None:
         scores = scores + (np.ldexp(bias, -E) if E else bias)  # (..., T_q, T_k), broadcast
     if mask is not None:
-        mask = np.asarray(mask)
+        mask = as_array(mask, "mask")
         if mask.dtype != np.bool_:
             raise TypeError(f"mask must be a boolean array (True = may attend), got dtype "
                             f"{mask.dtype}; pass additive float masks as bias")
@@ -183,7 +184,8 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
     if np.any(row_max == -np.inf):
         n_bad = int(np.sum(row_max == -np.inf))
         raise ValueError(f"{n_bad} query row(s) of the (..., T_q={T_q}, T_k={T_k}) scores have "
-                         "every key masked; attention is undefined for a fully masked row")
+                         "every key masked (by mask, or by bias = -inf); attention is undefined "
+                         "for a fully masked row")
     e = exp_scaled(scores - row_max, E)  # stable softmax (see pycore.softmax)
     weights = e / np.sum(e, axis=-1, keepdims=True)  # (..., T_q, T_k)
     v_s, e_v = value_operand(v, T_k)

@@ -21,11 +21,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_nonnegative_int, check_positive_int
+from ._validation import check_int, check_nonnegative_int, check_positive_int, check_real
 from .generation import check_prompt
 from .softmax import log_softmax
 
 __all__ = ["Hypothesis", "beam_search", "sequence_log_prob"]
+
+_MAX_LENGTH_PENALTY = 10.0
 
 
 class Hypothesis(NamedTuple):
@@ -83,7 +85,7 @@ def beam_search(model, prompt, beam_width: int, max_new_tokens: int, *,
         Number of beams kept, >= 1 (1 is greedy decoding).
     max_new_tokens : int
         N >= 0, the most tokens added to any beam.
-    length_penalty : float
+    length_penalty : float in [-10, 10]
         alpha in score = log_prob / N^alpha used to rank the final hypotheses (default 0).
     eos_id : int or None
         Token that ends a sequence (None: sequences only end at ``max_new_tokens``).
@@ -97,12 +99,13 @@ def beam_search(model, prompt, beam_width: int, max_new_tokens: int, *,
         raise ValueError(f"prompt has shape {np.shape(prompt)}; beam_search takes one prompt (T,)")
     beam_width = check_positive_int(beam_width, "beam_width")
     max_new_tokens = check_nonnegative_int(max_new_tokens, "max_new_tokens")
-    length_penalty = float(length_penalty)
-    if not np.isfinite(length_penalty):
-        raise ValueError(f"length_penalty must be finite, got {length_penalty}")
+    length_penalty = check_real(length_penalty, "length_penalty")
+    if abs(length_penalty) > _MAX_LENGTH_PENALTY:  # N^alpha must stay within the float range
+        raise ValueError(f"length_penalty must lie in [-{_MAX_LENGTH_PENALTY}, "
+                         f"{_MAX_LENGTH_PENALTY}] (0 to 2 is usual), got {length_penalty}")
     V = model.config.vocab_size
-    if eos_id is not None and not 0 <= int(eos_id) < V:
-        raise ValueError(f"eos_id {eos_id} is outside the vocabulary [0, {V})")
+    if eos_id is not None:
+        eos_id = check_int(eos_id, "eos_id", min_value=0, max_value=V - 1)
 
     beams = ids  # (n_beams, T_so_far)
     beam_log_probs = np.zeros(1)  # (n_beams,)

@@ -26,6 +26,7 @@ from .norms import (
     rms_norm_backward,
     rms_norm_forward,
 )
+from .params import check_layer_params
 
 __all__ = ["norm_forward", "norm_backward", "block_forward", "block_backward", "block",
            "check_block_cache"]
@@ -83,6 +84,7 @@ def block_forward(x, params, config: TransformerConfig, *, causal=True, mask=Non
     bcache : dict; ``bcache["attn"]["weights"]`` (B, h, T, S) and, with memory,
     ``bcache["cross"]["weights"]`` (B, h, T, S_src).
     """
+    check_layer_params(params, config, cross=memory is not None)
     kind, pre = config.norm, config.norm_position == "pre"
     self_kwargs = dict(mask=mask, positions=positions, cache=cache, causal=causal,
                        rope=config.positional == "rope", alibi=config.positional == "alibi")

@@ -122,12 +122,19 @@ class TransformerConfig:
     def from_dict(cls, d: dict) -> TransformerConfig:
         """Build a config from a dict, rejecting unknown keys by name (a typo must not pass)."""
         if not isinstance(d, dict):
-            raise TypeError(f"config must be a dict, got {type(d).__name__}")
+            raise TypeError(f"config must be a dict (argument d), got {type(d).__name__}")
         known = [f.name for f in dataclasses.fields(cls)]
         unknown = [k for k in d if k not in known]
         if unknown:
-            raise ValueError(f"unknown config key(s) {unknown}; valid keys are {known}")
-        return cls(**d)
+            raise ValueError(f"unknown config key(s) {unknown} in d; valid keys are {known}")
+        missing = [f.name for f in dataclasses.fields(cls)
+                   if f.default is dataclasses.MISSING and f.name not in d]
+        if missing:
+            raise ValueError(f"d lacks the config key(s) {missing}")
+        try:
+            return cls(**d)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"d holds an invalid config: {exc}") from None
 
     @classmethod
     def preset(cls, name: str, **overrides) -> TransformerConfig:

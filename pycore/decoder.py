@@ -88,6 +88,9 @@ def decoder_forward(params, config: TransformerConfig, ids, *, cache: KVCache = 
     fcache : dict (``"attention"``: list of (B, h, T, S), ``"residuals"``: list of L + 1
     arrays (B, T, d_model), if ``return_diagnostics``).
     """
+    check_params(params, config, "decoder")
+    if cache is not None and not isinstance(cache, KVCache):
+        raise TypeError(f"cache must be a KVCache (model.new_cache()), got {type(cache).__name__}")
     past = 0 if cache is None else cache.length
     ids = check_ids(ids, config, past)
     if cache is not None:

@@ -20,7 +20,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int
+from ._validation import (
+    as_float_array,
+    as_generator,
+    check_axis,
+    check_model,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = [
     "CheckResult",
@@ -60,6 +67,7 @@ def attention_entropy(weights, axis: int = -1) -> np.ndarray:
     a = as_float_array(weights, "weights")
     if a.ndim == 0:
         raise ValueError("weights is a scalar; expected attention weights of shape (..., T_q, T_k)")
+    axis = check_axis(axis, a.ndim)
     if np.any(a < 0):
         raise ValueError(f"weights (shape {a.shape}) has negative entries; expected softmax output")
     sums = np.sum(a, axis=axis)  # (...,)
@@ -87,6 +95,9 @@ def residual_norms(residuals, *, per_token: bool = False) -> np.ndarray:
     -------
     ndarray of shape (L + 1,) (mean norms), or (L + 1, B, T) if ``per_token``.
     """
+    if not isinstance(residuals, (np.ndarray, list, tuple)):
+        raise TypeError(f"residuals must be a list of (B, T, d_model) arrays or one array, got "
+                        f"{type(residuals).__name__}")
     if isinstance(residuals, np.ndarray):
         stream = as_float_array(residuals, "residuals")
     else:
@@ -120,6 +131,9 @@ def check_attention_weights(weights, *, causal: bool = True, atol: float = 1e-8)
     a = as_float_array(weights, "weights")
     if a.ndim < 2:
         raise ValueError(f"weights has shape {a.shape}; expected (..., T, S)")
+    atol = check_real(atol, "atol")
+    if not isinstance(causal, (bool, np.bool_)):
+        raise TypeError(f"causal must be True or False, got {causal!r}")
     T, S = a.shape[-2:]
     row_error = float(np.max(np.abs(a.sum(axis=-1) - 1.0))) if a.size else 0.0
     future = 0.0
@@ -134,10 +148,11 @@ def check_attention_weights(weights, *, causal: bool = True, atol: float = 1e-8)
 
 
 def _random_ids(model, batch_size: int, T, seed: int):
+    check_model(model)
     T = min(8, model.config.max_len) if T is None else check_positive_int(T, "T")
     if T > model.config.max_len:
         raise ValueError(f"T={T} exceeds the model's max_len {model.config.max_len}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed, "seed")
     return rng.integers(0, model.config.vocab_size, size=(batch_size, T))  # (B, T)
 
 
@@ -160,6 +175,7 @@ def check_causal(model, *, T=None, seed: int = 0, atol: float = 1e-10) -> CheckR
     the largest change of any earlier logit is reported.
     """
     ids = _random_ids(model, 1, T, seed)  # (1, T)
+    atol = check_real(atol, "atol")
     V = model.config.vocab_size
     base = np.asarray(model.forward(ids))  # (1, T, V)
     worst, worst_t = 0.0, -1
@@ -179,6 +195,7 @@ def check_causal(model, *, T=None, seed: int = 0, atol: float = 1e-10) -> CheckR
 def check_cache(model, *, T=None, seed: int = 0, atol: float = 1e-10) -> CheckResult:
     """Feeding tokens one at a time through a KV cache must give the full-sequence logits."""
     ids = _random_ids(model, 1, T, seed)  # (1, T)
+    atol = check_real(atol, "atol")
     full = np.asarray(model.forward(ids))  # (1, T, V)
     cache = model.new_cache(batch_size=1)
     steps = [np.asarray(model.forward(ids[:, t:t + 1], cache=cache)) for t in range(ids.shape[1])]
@@ -195,6 +212,7 @@ def debug_checklist(model, *, T=None, seed: int = 0, atol: float = 1e-10) -> lis
     The attention-weight check needs ``model.forward(ids, return_diagnostics=True)``; it is
     skipped for models without it.
     """
+    atol = check_real(atol, "atol")
     results = [check_shapes(model, T=T, seed=seed),
                check_causal(model, T=T, seed=seed, atol=atol),
                check_cache(model, T=T, seed=seed, atol=atol)]

@@ -29,18 +29,22 @@ from .params import check_params, init_params
 __all__ = ["Encoder", "Seq2Seq", "Seq2SeqCache", "encoder_forward"]
 
 
-def _source_mask(lengths, B, S):
+def _source_mask(lengths, B, S, name="src_lengths"):
     """Padding mask (B, 1, 1, S) from lengths (B,), or None if every token is real."""
     if lengths is None:
         return None
-    lengths = as_int_array(lengths, "src_lengths")
+    lengths = as_int_array(lengths, name)
     if lengths.shape != (B,):
-        raise ValueError(f"src_lengths has shape {lengths.shape}, expected ({B},) for a batch "
+        raise ValueError(f"{name} has shape {lengths.shape}, expected ({B},) for a batch "
                          f"of {B} sources of length {S}")
+    if np.any(lengths < 1) or np.any(lengths > S):
+        raise ValueError(f"{name} must lie in [1, S={S}] (each source has a real token), "
+                         f"got {lengths.tolist()}")
     return padding_mask(lengths, S)  # (B, 1, 1, S)
 
 
-def encoder_forward(params, config: TransformerConfig, ids, lengths=None):
+def encoder_forward(params, config: TransformerConfig, ids, lengths=None, *,
+                    names=("src_ids", "src_lengths")):
     """Encode token ids (B, S) into the memory (B, S, d_model).
 
     Returns
@@ -48,8 +52,8 @@ def encoder_forward(params, config: TransformerConfig, ids, lengths=None):
     memory : ndarray of shape (B, S, d_model)
     diagnostics : dict with ``"attention"`` (L arrays (B, h, S, S)) and ``"residuals"``.
     """
-    ids = check_ids(ids, config, name="src_ids")
-    mask = _source_mask(lengths, *ids.shape)
+    ids = check_ids(ids, config, name=names[0])
+    mask = _source_mask(lengths, *ids.shape, name=names[1])
     x, ecache = embed_forward(ids, params, config)  # (B, S, d_model)
     attention, residuals = [], [x]
     for layer in params["layers"]:
@@ -79,7 +83,8 @@ class Encoder:
 
         Padding positions still get outputs (computed from the real tokens only); ignore them.
         """
-        memory, diagnostics = encoder_forward(self.params, self.config, ids, lengths)
+        memory, diagnostics = encoder_forward(self.params, self.config, ids, lengths,
+                                              names=("ids", "lengths"))
         return (memory, diagnostics) if return_diagnostics else memory
 
     __call__ = forward

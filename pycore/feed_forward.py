@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    as_array,
     as_float_array,
     check_cache,
     check_choice,
@@ -54,7 +55,7 @@ def _check_params(x, params, activation):
     check_choice(activation, "activation", _ACTIVATIONS)
     names = FFN_PARAM_NAMES[activation]
     check_keys(params, "params", names)
-    raw = [np.asarray(x)] + [np.asarray(params[n]) for n in names]
+    raw = [as_array(x, "x")] + [as_array(params[n], f"params[{n!r}]") for n in names]
     dtype = np.float32 if all(a.dtype == np.float32 for a in raw) else np.float64
     x = as_float_array(x, "x", dtype=dtype)
     check_ndim(x, "x", min_ndim=1, expected="(..., d_model)")

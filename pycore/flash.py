@@ -30,6 +30,7 @@ import math
 import numpy as np
 
 from ._validation import (
+    as_array,
     as_float_array,
     broadcast_shapes,
     check_finite_result,
@@ -65,7 +66,7 @@ def flash_attention(q, k, v, *, block_size: int = 64, causal: bool = False) -> n
         Wrong ranks, mismatched d_k / T_k, non-finite inputs, or causal with T_k < T_q.
     """
     block_size = check_positive_int(block_size, "block_size")
-    raw = [np.asarray(a) for a in (q, k, v)]
+    raw = [as_array(a, n) for a, n in zip((q, k, v), "qkv")]
     dtype = np.float32 if all(a.dtype == np.float32 for a in raw) else np.float64
     q, k, v = (as_float_array(a, n, dtype=dtype) for a, n in zip(raw, "qkv"))
     for a, n, exp in ((q, "q", "(..., T_q, d_k)"), (k, "k", "(..., T_k, d_k)"),

@@ -20,7 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_model, check_nonnegative_int, check_positive_float
+from ._validation import (
+    as_array,
+    check_model,
+    check_nonnegative_int,
+    check_positive_float,
+)
 from .sampling import apply_repetition_penalty, as_generator, check_sampling_settings, sample
 from .sampling import greedy as argmax_token
 
@@ -46,7 +51,7 @@ def check_prompt(model, prompt_ids, max_new_tokens: int, name: str = "prompt_ids
         True if ``prompt_ids`` was 1-D (so results can be returned 1-D as well).
     """
     check_model(model, model_name)
-    ids = np.asarray(prompt_ids)
+    ids = as_array(prompt_ids, name)
     if ids.dtype.kind not in "iu":
         raise TypeError(f"{name} must be integer token ids, got dtype {ids.dtype}")
     if ids.ndim not in (1, 2) or ids.shape[-1] == 0:

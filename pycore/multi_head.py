@@ -20,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    as_array,
     as_float_array,
+    broadcast_shapes,
     check_cache,
     check_finite_result,
     check_keys,
@@ -154,6 +156,12 @@ def multi_head_attention_forward(x, params, n_heads, *, n_kv_heads=None, mask=No
     group = n_heads // n_kv_heads
     k_rep = np.repeat(k, group, axis=1) if group > 1 else k  # (B, h, S, d_head)
     v_rep = np.repeat(v, group, axis=1) if group > 1 else v  # (B, h, S, d_head)
+    if mask is not None:
+        mask = as_array(mask, "mask")
+        if mask.dtype != np.bool_:
+            raise TypeError(f"mask must be a boolean array (True = may attend), got dtype "
+                            f"{mask.dtype}")
+        broadcast_shapes(("mask", mask.shape), ("the scores (B, h, T, S)", (B, n_heads, T, S)))
     if causal:
         mask = causal_mask(T, S) if mask is None else np.logical_and(mask, causal_mask(T, S))
     bias = alibi_bias(n_heads, T, S).astype(x.dtype) if alibi else None  # (h, T, S)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    as_array,
     as_float_array,
     check_cache,
     check_finite_result,
@@ -65,7 +66,7 @@ def _robust_moments(x, eps, center: bool):
 
 def _check_input(x, params):
     """Validate x (..., d) and each named parameter (d,); return arrays of one dtype."""
-    arrays = [np.asarray(x)] + [np.asarray(p) for p in params.values() if p is not None]
+    arrays = [as_array(x, "x")] + [as_array(p, n) for n, p in params.items() if p is not None]
     dtype = np.float32 if all(a.dtype == np.float32 for a in arrays) else np.float64
     x = as_float_array(x, "x", dtype=dtype)
     check_ndim(x, "x", min_ndim=1, expected="(..., d)")

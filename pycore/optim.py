@@ -135,6 +135,7 @@ def cosine_schedule(step: int, *, max_lr: float, total_steps: int, warmup_steps:
     warmup_steps = check_nonnegative_int(warmup_steps, "warmup_steps")
     if warmup_steps > total_steps:
         raise ValueError(f"warmup_steps={warmup_steps} exceeds total_steps={total_steps}")
+    min_lr = check_real(min_lr, "min_lr")
     if not 0 <= min_lr <= max_lr:
         raise ValueError(f"min_lr must lie in [0, max_lr={max_lr}], got {min_lr}")
     if step < warmup_steps:

@@ -38,7 +38,7 @@ from ._validation import MAX_ELEMENTS, MAX_ITEMS, as_generator, check_choice
 from .config import TransformerConfig
 
 __all__ = ["init_params", "count_parameters", "parameter_shapes", "flatten_params",
-           "unflatten_params", "check_params", "MODEL_KINDS"]
+           "unflatten_params", "check_params", "check_layer_params", "MODEL_KINDS"]
 
 MODEL_KINDS = ("decoder", "encoder", "seq2seq")
 _INIT_STD = 0.02  # GPT-2's standard deviation for every weight matrix
@@ -69,11 +69,16 @@ def _ffn_shapes(c):
     return {"W1": (d, d_ff), "b1": (d_ff,), "W2": (d_ff, d), "b2": (d,)}
 
 
-def _stack_shapes(c, *, cross: bool, lm_head: bool):
+def _layer_shapes(c, cross: bool):
     layer = {"attn_norm": _norm_shapes(c), "attn": _attention_shapes(c)}
     if cross:
         layer.update(cross_norm=_norm_shapes(c), cross_attn=_attention_shapes(c))
     layer.update(ffn_norm=_norm_shapes(c), ffn=_ffn_shapes(c))
+    return layer
+
+
+def _stack_shapes(c, *, cross: bool, lm_head: bool):
+    layer = _layer_shapes(c, cross)
     shapes = {"tokens": (c.vocab_size, c.d_model)}
     if c.positional == "learned":
         shapes["positions"] = (c.max_len, c.d_model)
@@ -196,6 +201,19 @@ def flatten_params(params, prefix: str = "") -> dict:
 
 def unflatten_params(flat: dict, template):
     """Rebuild the nesting of ``template`` (e.g. ``parameter_shapes(config)``) from dotted names."""
+    if not isinstance(flat, dict):
+        raise TypeError(f"flat must be a dict of dotted names to arrays, got {type(flat).__name__}")
+    if not isinstance(template, (dict, list)):
+        raise TypeError(f"template must be a nested dict/list such as parameter_shapes(config), "
+                        f"got {type(template).__name__}")
+    try:
+        names = flatten_params(template)
+    except ValueError as exc:
+        raise ValueError(f"template is not nested like parameter_shapes(config): {exc}") from None
+    missing = [n for n in names if n not in flat]
+    if missing:
+        raise ValueError(f"flat lacks {missing}, which template names")
+
     def build(node, prefix):
         if isinstance(node, list):
             return [build(n, f"{prefix}.{i}") for i, n in enumerate(node)]
@@ -209,14 +227,28 @@ def check_params(params, config: TransformerConfig, kind: str = "decoder") -> No
     """Raise ValueError naming every missing, unexpected or mis-shaped array of ``params``.
 
     The reference is ``parameter_shapes(config, kind)``; ``name`` is the dotted flat name.
+    Every array must also be floating point and finite (TypeError / ValueError otherwise).
     """
-    if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
     expected = flatten_params(parameter_shapes(config, kind))
+    _check_tree(params, expected, "params", f"the {kind} config")
+
+
+def check_layer_params(params, config: TransformerConfig, *, cross: bool = False,
+                       name: str = "params") -> None:
+    """``check_params`` for one block's parameters (an entry of ``params["layers"]``)."""
+    _check_config(config)
+    _check_tree(params, flatten_params(_layer_shapes(config, cross)), name,
+                "one block of the config" + (" (with cross-attention)" if cross else ""))
+
+
+def _check_tree(params, expected: dict, name: str, what: str) -> None:
+    """Compare nested ``params`` with flat ``expected`` shapes; check dtypes and finiteness."""
+    if not isinstance(params, dict):
+        raise TypeError(f"{name} must be a dict of arrays, got {type(params).__name__}")
     try:
         flat = flatten_params(params)
     except ValueError as exc:
-        raise ValueError(f"params are not nested like parameter_shapes(config): {exc}") from exc
+        raise ValueError(f"{name} are not nested like parameter_shapes(config): {exc}") from exc
     missing = [n for n in expected if n not in flat]
     extra = [n for n in flat if n not in expected]
     wrong = [f"{n} {np.shape(flat[n])} (expected {expected[n]})" for n in expected
@@ -229,4 +261,11 @@ def check_params(params, config: TransformerConfig, kind: str = "decoder") -> No
             parts.append(f"unexpected {extra}")
         if wrong:
             parts.append(f"wrong shape: {', '.join(wrong)}")
-        raise ValueError(f"params do not match the {kind} config: " + "; ".join(parts))
+        raise ValueError(f"{name} do not match {what}: " + "; ".join(parts))
+    for n, array in flat.items():
+        dtype = getattr(array, "dtype", None)
+        if dtype is None or dtype.kind != "f":
+            raise TypeError(f"{name}[{n!r}] must be a float array, got "
+                            f"{type(array).__name__} {dtype if dtype is not None else ''}")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name}[{n!r}] (shape {array.shape}) contains NaN or inf")

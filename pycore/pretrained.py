@@ -81,7 +81,8 @@ def load_pretrained(name: str, dtype="float64"):
         ``tokenizer.vocab_size == model.config.vocab_size``.
     """
     if name not in PRETRAINED:
-        raise ValueError(f"unknown pretrained model {name!r}; choose one of {sorted(PRETRAINED)}")
+        raise ValueError(f"unknown pretrained model {name!r}: name must be one of "
+                         f"{sorted(PRETRAINED)}")
     if dtype not in ("float64", "float32"):
         raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
     weights, tok_file = PRETRAINED[name]

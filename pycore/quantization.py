@@ -25,8 +25,10 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    as_array,
     as_float_array,
     check_axis,
+    check_finite_result,
     check_nonnegative_int,
     check_positive_float,
     check_positive_int,
@@ -104,7 +106,7 @@ def dequantize(q, scale) -> np.ndarray:
     -------
     w_hat : ndarray of shape ``q.shape``, dtype of ``scale`` (float32 or float64).
     """
-    q = np.asarray(q)
+    q = as_array(q, "q")
     if q.dtype.kind not in "iu":
         raise TypeError(f"q must be an integer array, got dtype {q.dtype}")
     scale = as_float_array(scale, "scale")
@@ -117,7 +119,7 @@ def dequantize(q, scale) -> np.ndarray:
                          f"shape {q.shape}") from None
     if shape != q.shape:
         raise ValueError(f"scale has shape {scale.shape}, which would enlarge q's shape {q.shape}")
-    return q.astype(scale.dtype) * scale
+    return check_finite_result(q.astype(scale.dtype) * scale, "w_hat = q * scale", "scale is")
 
 
 def quantization_error(w, w_hat) -> dict:
@@ -137,15 +139,24 @@ def quantization_error(w, w_hat) -> dict:
     w = as_float_array(w, "w", dtype=np.float64)
     w_hat = as_float_array(w_hat, "w_hat", dtype=np.float64)
     check_same_shape(w, "w", w_hat, "w_hat")
+    # Powers of two factor out exactly: measure w / 2^e so that no square can overflow.
+    largest = max(float(np.max(np.abs(w))), float(np.max(np.abs(w_hat)))) if w.size else 0.0
+    e = int(np.frexp(largest)[1]) if largest > 2.0 ** 500 else 0
+    w, w_hat = np.ldexp(w, -e), np.ldexp(w_hat, -e)
     err = w - w_hat
     err_energy = float(np.sum(err ** 2))
     signal_energy = float(np.sum(w ** 2))
     relative = np.sqrt(err_energy / signal_energy) if signal_energy > 0 else (
         0.0 if err_energy == 0 else float("inf"))
     snr_db = float("inf") if err_energy == 0 else 10.0 * np.log10(signal_energy / err_energy)
+    with np.errstate(over="ignore"):
+        max_abs = float(np.ldexp(np.max(np.abs(err)), e)) if err.size else 0.0
+        rmse = float(np.ldexp(np.sqrt(np.mean(err ** 2)), e)) if err.size else 0.0
+    if not np.isfinite(max_abs):
+        raise ValueError("w - w_hat exceeds the float range: w and w_hat are too large")
     return {
-        "max_abs": float(np.max(np.abs(err))) if err.size else 0.0,
-        "rmse": float(np.sqrt(np.mean(err ** 2))) if err.size else 0.0,
+        "max_abs": max_abs,
+        "rmse": rmse,
         "relative": float(relative),
         "snr_db": float(snr_db),
     }
@@ -165,7 +176,9 @@ def quantized_bytes(shape, bits: int, n_scales: int, scale_bytes: int = 2) -> in
     scale_bytes : int
         Bytes per scale (2 for fp16 scales, the common choice).
     """
-    dims = [check_nonnegative_int(n, "shape entry") for n in tuple(shape)]
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"shape must be a tuple of ints, got {type(shape).__name__}")
+    dims = [check_nonnegative_int(n, "shape entry") for n in shape]
     bits = check_positive_int(bits, "bits")
     n_scales = check_nonnegative_int(n_scales, "n_scales")
     scale_bytes = check_positive_int(scale_bytes, "scale_bytes")
@@ -209,4 +222,4 @@ def int8_matmul(x, w, *, outlier_threshold=None):
         q_w, s_w = quantize_int8(w[regular], axis=1)  # (n_regular, d_out), scales (1, d_out)
         acc = q_x.astype(np.int64) @ q_w.astype(np.int64)  # (T, d_out), exact integer sums
         y = y + acc * (s_x.astype(np.float64) * s_w.astype(np.float64))  # rescale by s_x s_w^T
-    return y.astype(dtype)
+    return check_finite_result(y.astype(dtype), "x @ w", "x or w is")

@@ -26,7 +26,12 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_float_array, as_generator, check_positive_float
+from ._validation import (
+    as_array,
+    as_float_array,
+    as_generator,
+    check_positive_float,
+)
 from .softmax import softmax
 
 __all__ = [
@@ -111,7 +116,7 @@ def apply_repetition_penalty(logits, previous_ids, penalty: float) -> np.ndarray
     """
     z = _check_logits(logits)
     penalty = check_positive_float(penalty, "penalty")
-    ids = np.asarray(previous_ids)
+    ids = as_array(previous_ids, "previous_ids")
     if ids.dtype.kind not in "iu":
         raise TypeError(f"previous_ids must be integer token ids, got dtype {ids.dtype}")
     if ids.ndim != z.ndim or ids.shape[:-1] != z.shape[:-1]:

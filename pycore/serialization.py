@@ -12,6 +12,7 @@ archive that would expand to gigabytes is rejected before it is expanded.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import struct
@@ -54,10 +55,17 @@ def save(path, params, config: TransformerConfig, *, kind: str = "decoder") -> N
     ValueError
         If ``params`` do not match ``config`` (checked before anything is written).
     """
+    _check_path(path, "write")
     if not isinstance(config, TransformerConfig):
         raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
     check_choice(kind, "kind", MODEL_KINDS)
     check_params(params, config, kind)
+    for name, array in flatten_params(params).items():
+        array = np.asarray(array)
+        if array.dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise TypeError(f"params[{name!r}] has dtype {array.dtype}; expected float32 or "
+                            "float64")
+        check_finite(array, f"params[{name!r}]")
     arrays = {name: np.asarray(a) for name, a in flatten_params(params).items()}
     arrays[_CONFIG_KEY] = np.array(config.to_json())  # a 0-d unicode array, no pickle needed
     arrays[_KIND_KEY] = np.array(kind)
@@ -91,9 +99,7 @@ def load(path):
         If there is no file at ``path``.
     """
     where = f"path {path!r}"
-    if not isinstance(path, (str, os.PathLike)) and not hasattr(path, "read"):
-        raise TypeError(f"path must be a file name or a binary file object, got "
-                        f"{type(path).__name__}")
+    _check_path(path, "read")
     try:
         with zipfile.ZipFile(path) as archive:
             headers = {name: _header(archive, name, where) for name in archive.namelist()}
@@ -104,6 +110,15 @@ def load(path):
             zlib.error, struct.error) as exc:
         raise ValueError(f"{where} is not a readable .npz archive: {exc}") from exc
     return unflatten_params(flat, parameter_shapes(config, kind)), config
+
+
+def _check_path(path, mode: str) -> None:
+    """A file name or a binary file object (an int would be taken for a file descriptor)."""
+    if isinstance(path, (str, os.PathLike)):
+        return
+    if not (hasattr(path, mode) and hasattr(path, "seek")) or isinstance(path, io.TextIOBase):
+        raise TypeError(f"path must be a file name or a binary file object, got "
+                        f"{type(path).__name__}")
 
 
 def _header(archive, member: str, where: str):

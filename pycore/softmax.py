@@ -16,7 +16,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_axis, check_finite_result, check_same_shape
+from ._validation import (
+    as_array,
+    as_float_array,
+    check_axis,
+    check_finite_result,
+    check_same_shape,
+)
 
 __all__ = ["softmax", "log_softmax", "softmax_backward"]
 
@@ -111,8 +117,8 @@ def softmax_backward(dy, y, axis: int = -1) -> np.ndarray:
     -------
     dx : ndarray, same shape as ``y``; float32 only if both inputs are float32.
     """
-    dy_arr = np.asarray(dy)
-    y_arr = np.asarray(y)
+    dy_arr = as_array(dy, "dy")
+    y_arr = as_array(y, "y")
     dtype = np.float32 if (dy_arr.dtype == np.float32 and y_arr.dtype == np.float32) else np.float64
     dy = as_float_array(dy_arr, "dy", dtype=dtype)
     y = as_float_array(y_arr, "y", dtype=dtype)

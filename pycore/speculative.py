@@ -25,7 +25,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_model, check_positive_int
+from ._validation import (
+    as_float_array,
+    as_int_array,
+    check_int,
+    check_model,
+    check_ndim,
+    check_positive_int,
+    check_shape,
+)
 from .generation import check_prompt
 from .sampling import as_generator, check_sampling_settings, sample_from_probs, sampling_probs
 
@@ -53,8 +61,9 @@ def acceptance_probability(p, q, x: int) -> float:
     q = as_float_array(q, "q")
     if p.shape != q.shape or p.ndim != 1:
         raise ValueError(f"p has shape {p.shape} and q has shape {q.shape}; expected both (V,)")
+    x = check_int(x, "x")
     if not 0 <= x < p.shape[0]:
-        raise ValueError(f"token id {x} is outside the vocabulary [0, {p.shape[0]})")
+        raise ValueError(f"token id x={x} is outside the vocabulary [0, {p.shape[0]})")
     if q[x] <= 0:
         raise ValueError(f"q({x}) = {q[x]}: a drafted token must have positive draft probability")
     return 1.0 if p[x] >= q[x] else float(p[x] / q[x])  # no division overflow for tiny q(x)
@@ -104,13 +113,16 @@ def verify_drafts(p_rows, q_rows, drafted, rng):
         p_{gamma+1} if every draft was accepted.
     """
     rng = as_generator(rng)
-    p_rows = as_float_array(p_rows, "p_rows", dtype=np.float64)
-    q_rows = as_float_array(q_rows, "q_rows", dtype=np.float64).reshape(-1, p_rows.shape[-1])
-    drafted = [int(x) for x in drafted]
-    gamma = len(drafted)
-    if p_rows.shape != (gamma + 1, q_rows.shape[-1]) or q_rows.shape[0] != gamma:
-        raise ValueError(f"p_rows has shape {p_rows.shape} and q_rows {q_rows.shape} for "
-                         f"{gamma} drafts; expected ({gamma + 1}, V) and ({gamma}, V)")
+    drafted = as_int_array(drafted, "drafted")
+    check_ndim(drafted, "drafted", ndim=1, expected="(gamma,)")
+    gamma = drafted.shape[0]
+    p_rows = _distributions(p_rows, "p_rows")
+    V = check_shape(p_rows, "p_rows", "(gamma_plus_1, V)", gamma_plus_1=gamma + 1)[1]
+    q_rows = _distributions(q_rows, "q_rows").reshape(-1, V) if gamma == 0 else \
+        _distributions(q_rows, "q_rows")
+    check_shape(q_rows, "q_rows", "(gamma, V)", gamma=gamma, V=V)
+    if gamma and (drafted.min() < 0 or drafted.max() >= V):
+        raise ValueError(f"drafted holds ids outside the vocabulary [0, {V})")
     for i, x in enumerate(drafted):
         r = rng.random()
         if r < acceptance_probability(p_rows[i], q_rows[i], x):
@@ -118,6 +130,15 @@ def verify_drafts(p_rows, q_rows, drafted, rng):
         residual = residual_distribution(p_rows[i], q_rows[i])
         return i, int(sample_from_probs(residual, rng))
     return gamma, int(sample_from_probs(p_rows[gamma], rng))
+
+
+def _distributions(probs, name: str) -> np.ndarray:
+    """Rows of non-negative weights with a positive sum, as float64."""
+    probs = as_float_array(probs, name, dtype=np.float64)
+    if np.any(probs < 0) or (probs.size and np.any(np.sum(probs, axis=-1) <= 0)):
+        raise ValueError(f"{name} (shape {probs.shape}) must hold non-negative rows with a "
+                         "positive sum (probability distributions)")
+    return probs
 
 
 def _last_logits(model, seq, cache, n_rows: int) -> np.ndarray:

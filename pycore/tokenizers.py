@@ -69,15 +69,16 @@ def _check_ids(ids, n_vocab: int) -> list[int]:
         raise TypeError(f"ids must be a sequence of int token ids, got {type(ids).__name__}")
     try:
         arr = np.asarray(list(ids))
-    except ValueError as exc:  # ragged nesting
-        raise ValueError(f"ids must be a flat sequence of token ids: {exc}") from None
+    except (TypeError, ValueError) as exc:  # a 0-d array, ragged nesting, ...
+        raise TypeError(f"ids must be a flat sequence of token ids: {exc}") from None
     if arr.ndim != 1:
         raise ValueError(f"ids has shape {arr.shape}; expected a 1-D sequence of token ids")
     if arr.size and arr.dtype.kind not in "iu":
         raise TypeError(f"ids must be integers, got dtype {arr.dtype}")
     if arr.size and (arr.min() < 0 or arr.max() >= n_vocab):
         bad = int(arr[(arr < 0) | (arr >= n_vocab)][0])
-        raise ValueError(f"token id {bad} is out of range for a vocabulary of {n_vocab} tokens")
+        raise ValueError(f"ids holds token id {bad}, out of range for a vocabulary of {n_vocab} "
+                         "tokens")
     return [int(i) for i in arr]
 
 

@@ -81,6 +81,6 @@ def test_block_bad_inputs(rng):
         pc.block(rng.standard_normal((3, 4)), layer, config)
     with pytest.raises(ValueError, match=r"gamma has shape \(4,\), expected \(5,\)"):
         pc.block(rng.standard_normal((1, 3, 5)), layer, config)
-    with pytest.raises(ValueError, match=r"params\['W2'\] has shape \(7, 4\), expected \(6, 4\)"):
+    with pytest.raises(ValueError, match=r"ffn.W2 \(7, 4\) \(expected \(6, 4\)\)"):
         bad = dict(layer, ffn=dict(layer["ffn"], W2=np.zeros((7, 4))))
         pc.block(rng.standard_normal((1, 3, 4)), bad, config)

@@ -84,11 +84,11 @@ def test_seq2seq_cross_attention_diagnostics(rng):
 def test_bad_inputs(rng):
     enc, s2s = make(pc.Encoder), make(pc.Seq2Seq)
     ids = rng.integers(0, 11, size=(2, 5))
-    with pytest.raises(ValueError, match=r"src_lengths has shape \(3,\), expected \(2,\) for"):
+    with pytest.raises(ValueError, match=r"lengths has shape \(3,\), expected \(2,\) for"):
         enc.forward(ids, np.array([5, 4, 3]))
-    with pytest.raises(ValueError, match=r"lengths must lie in \[1, T=5\]"):
+    with pytest.raises(ValueError, match=r"lengths must lie in \[1, S=5\]"):
         enc.forward(ids, np.array([5, 0]))
-    with pytest.raises(ValueError, match=r"src_ids must lie in \[0, V=11\)"):
+    with pytest.raises(ValueError, match=r"ids must lie in \[0, V=11\)"):
         enc.forward(ids + 11)
     memory = s2s.encode(ids)
     with pytest.raises(ValueError, match=r"memory has shape \(2, 5, 8\), expected \(1, S, 8\)"):
