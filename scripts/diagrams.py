@@ -420,6 +420,7 @@ def attention_one_query(layout):
     weights = pycore.softmax(np.array(scores))
     for x, s in zip(cols, scores):
         d.box(x - bw / 2, 122, bw, 28, [(f"{s:.1f}", M)], cls="box-accent", size=14)
+    d.text(210, 172, "scores q·k / √d_head", size=13, cls="muted", font=MONO)
     base = 246
     for x, w in zip(cols, weights):
         d.rect(x - 16, base - 58 * w, 32, 58 * w, "bar", rx=2)
@@ -605,7 +606,7 @@ def full_block(layout):
     d.text(318, 114, "FFN", size=14, cls="accent", anchor="end", weight="600")
     d.box(164, 286, 72, 34, [(f"{dm}", M)], size=14)
     d.arrow((200, 284), (200, 266))
-    d.text(96, 258, "expand", size=13, cls="muted", anchor="start")
+    d.text(96, 280, "expand", size=13, cls="muted", anchor="start")
     d.box(88, 226, 224, 38, [(f"· W₁ + b₁   → {dff}", M)], cls="box-accent", size=14)
     d.arrow((200, 224), (200, 206))
     d.box(88, 170, 224, 34, ["GELU, one feature at a time"], cls="box-accent", size=13)
@@ -667,7 +668,7 @@ def _mask_grid(d, x, y, causal, n=4, cell=16, gap=3, cls="heat-5"):
 def three_families(layout):
     """09: decoder-only, encoder-only and encoder-decoder side by side."""
     wide = layout == "wide"
-    pw, ph = (220, 250) if wide else (340, 184)
+    pw, ph = (220, 222) if wide else (340, 184)
     heights = [ph] * 3 if wide else [126, 126, 196]
     tops = [0, 0, 0] if wide else [0, 138, 276]
     d = Drawing(WIDE if wide else 340, ph if wide else tops[-1] + heights[-1])
