@@ -165,3 +165,20 @@ def test_the_readme_command_trains_the_twin_on_two_ranks(tmp_path):
     assert saved["log"][-1]["train_loss"] < saved["log"][0]["train_loss"], "loss did not fall"
     model = pt.DecoderLM.from_npz(checkpoint)  # rank 0 saved the trained weights
     assert model.config.to_dict() == saved["config"]
+
+
+def test_the_command_line_refuses_what_cannot_run_data_parallel(monkeypatch, tmp_path):
+    from demos.__main__ import main
+
+    with pytest.raises(SystemExit, match="apply to a twin that trains"):
+        main(["run", "13/kv_cache", "--scale", "test", "--fsdp", "--out", str(tmp_path)])
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    with pytest.raises(ValueError, match="launch with torchrun"):
+        main(["run", "12/train_tiny", "--scale", "test", "--fsdp", "--out", str(tmp_path)])
+    monkeypatch.setenv("WORLD_SIZE", "2")  # as torchrun sets it, checked before any setup
+    with pytest.raises(SystemExit, match="only a training twin with --backend torch"):
+        main(["run", "13/kv_cache", "--scale", "test", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="only a training twin with --backend torch"):
+        main(["run", "12/train_tiny", "--backend", "numpy", "--scale", "test"])
+    with pytest.raises(SystemExit, match="is a page demo"):
+        main(["run", "04/worked_example", "--backend", "numpy", "--out", str(tmp_path)])
