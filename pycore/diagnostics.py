@@ -24,6 +24,7 @@ from ._validation import (
     as_float_array,
     as_generator,
     check_axis,
+    check_finite_result,
     check_model,
     check_positive_int,
     check_real,
@@ -111,7 +112,12 @@ def residual_norms(residuals, *, per_token: bool = False) -> np.ndarray:
     if stream.ndim != 4:
         raise ValueError(f"residuals has shape {stream.shape}; expected snapshots of shape "
                          "(B, T, d_model), stacked to (L + 1, B, T, d_model)")
-    norms = np.linalg.norm(stream, axis=-1)  # (L + 1, B, T)
+    with np.errstate(over="ignore"):
+        norms = np.linalg.norm(stream, axis=-1)  # (L + 1, B, T)
+    if not np.all(np.isfinite(norms)):  # squares overflowed: factor out each row's size first
+        e = np.frexp(np.max(np.abs(stream), axis=-1, keepdims=True))[1]  # max|row| < 2^e
+        norms = np.ldexp(np.linalg.norm(np.ldexp(stream, -e), axis=-1), e[..., 0])
+        check_finite_result(norms, "the residual norms", "residuals are")
     return norms if per_token else norms.mean(axis=(1, 2))  # (L + 1,)
 
 

@@ -34,7 +34,7 @@ import math
 
 import numpy as np
 
-from ._validation import MAX_ELEMENTS, MAX_ITEMS, as_generator, check_choice
+from ._validation import MAX_ELEMENTS, as_generator, check_choice
 from .config import TransformerConfig
 
 __all__ = ["init_params", "count_parameters", "parameter_shapes", "flatten_params",
@@ -42,6 +42,7 @@ __all__ = ["init_params", "count_parameters", "parameter_shapes", "flatten_param
 
 MODEL_KINDS = ("decoder", "encoder", "seq2seq")
 _INIT_STD = 0.02  # GPT-2's standard deviation for every weight matrix
+MAX_LAYERS = 1_000  # the most layers parameter_shapes (and so init, check, load) will list
 
 
 def _check_config(config):
@@ -94,13 +95,13 @@ def parameter_shapes(config: TransformerConfig, kind: str = "decoder"):
     """The nested dict (and lists) of parameter shapes that ``init_params`` fills.
 
     Shapes only, so the published sizes of large models work; ``n_layers`` is limited to
-    100,000 (one dict per layer is built).
+    1,000 (the largest published models have about 100).
     """
     _check_config(config)
     check_choice(kind, "kind", MODEL_KINDS)
-    if config.n_layers > MAX_ITEMS:
+    if config.n_layers > MAX_LAYERS:
         raise ValueError(f"config has n_layers={config.n_layers:,}; parameter_shapes lists "
-                         f"at most {MAX_ITEMS:,} layers")
+                         f"at most {MAX_LAYERS:,} layers")
     if kind == "decoder":
         return _stack_shapes(config, cross=False, lm_head=True)
     if kind == "encoder":

@@ -80,7 +80,7 @@ def load_pretrained(name: str, dtype="float64"):
     tokenizer : CharTokenizer
         ``tokenizer.vocab_size == model.config.vocab_size``.
     """
-    if name not in PRETRAINED:
+    if not isinstance(name, str) or name not in PRETRAINED:
         raise ValueError(f"unknown pretrained model {name!r}: name must be one of "
                          f"{sorted(PRETRAINED)}")
     if dtype not in ("float64", "float32"):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_ndim
+from ._validation import as_array, as_float_array, as_int_array, check_ndim
 from .block import block_backward, block_forward, norm_backward, norm_forward
 from .config import TransformerConfig
 from .decoder import check_ids, embed_backward, embed_forward
@@ -186,6 +186,11 @@ def seq2seq_loss_and_grads(model, src_ids, tgt_in, tgt_out, *, src_lengths=None,
                             f"TransformerConfig(...); got config={config!r}")
         check_params(model, config, "seq2seq")
         params = model
+    tgt_out = as_int_array(tgt_out, "tgt_out")
+    tgt_in_shape = as_array(tgt_in, "tgt_in").shape
+    if tgt_out.shape != tgt_in_shape:
+        raise ValueError(f"tgt_out has shape {tgt_out.shape}, expected {tgt_in_shape} "
+                         "(the shape of tgt_in)")
     logits, cache = seq2seq_forward(params, config, src_ids, tgt_in, src_lengths)  # (B, T, V)
     loss, lcache = cross_entropy_forward(logits, tgt_out, ignore_index)
     dlogits = cross_entropy_backward(1.0, lcache)  # (B, T, V)

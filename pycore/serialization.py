@@ -21,9 +21,10 @@ import zlib
 
 import numpy as np
 
-from ._validation import MAX_ELEMENTS, MAX_ITEMS, check_choice, check_finite
+from ._validation import MAX_ELEMENTS, check_choice, check_finite
 from .config import TransformerConfig
 from .params import (
+    MAX_LAYERS,
     MODEL_KINDS,
     check_params,
     count_parameters,
@@ -172,7 +173,7 @@ def _config(archive, headers, where: str):
         kind = check_choice(_text(archive, headers, _KIND_KEY, where), f"{where}: kind",
                             MODEL_KINDS)
     count = count_parameters(config, kind)
-    if count > MAX_ELEMENTS or config.n_layers > MAX_ITEMS:
+    if count > MAX_ELEMENTS or config.n_layers > MAX_LAYERS:
         raise ValueError(f"{where} describes a {kind} of {count:,} parameters in "
                          f"{config.n_layers:,} layers; pycore loads at most {MAX_ELEMENTS:,}")
     return config, kind
