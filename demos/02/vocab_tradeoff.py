@@ -67,7 +67,7 @@ F.show(F.panels([
             caption="Parameters of the embedding matrix against V."),
 ], columns=2, caption=(
     "Each merge BPE learns on the training text shortens it, and the held-out text less so "
-    "(left); each costs one more row of d_model parameters in the embedding (right).")))
+    "(first panel); each costs one more row of d_model parameters in the embedding (second).")))
 
 print(f"learned {len(tok.merges)} merges (asked for {max_vocab - 256})")
 print("   V   train  held-out  (tokens per character)   embedding parameters")

@@ -45,8 +45,8 @@ F.show(F.panels([
            y_title=f"weight ≥ {T_train} back", title=f"ALiBi: query at {far - 1}",
            caption="Weight the last query puts on keys at least T_train back, per head."),
 ], columns=2, caption=(
-    f"Left: beyond T_train = {T_train} the sinusoidal (and RoPE) encodings are vectors the "
-    "model never saw, up to several steps away from any trained one. Right: ALiBi's shallow "
+    f"First: beyond T_train = {T_train} the sinusoidal (and RoPE) encodings are vectors the "
+    "model never saw, up to several steps away from any trained one. Second: ALiBi's shallow "
     "heads put real weight on keys farther back than any distance seen in training.")))
 
 print(f"trained on T_train = {T_train} positions, evaluated up to {far - 1}")

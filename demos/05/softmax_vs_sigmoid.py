@@ -31,8 +31,8 @@ F.show(F.panels([
             caption="Key 1's softmax weight and sigmoid gate against key 0's boost."),
 ], columns=2, caption=(
     "Raising key 0's score takes softmax weight from every other key (the weights still sum "
-    "to 1) but leaves the other sigmoid gates where they were: left, the four keys at this "
-    "boost; right, key 1 as the boost grows.")))
+    "to 1) but leaves the other sigmoid gates where they were: first the four keys at this "
+    "boost, then key 1 as the boost grows.")))
 
 print("scores        ", scores)
 print("softmax       ", np.round(soft, 4), " sum =", round(float(soft.sum()), 6))

@@ -28,7 +28,7 @@ F.show(F.panels([
             hlines={f"uniform: ln 5 = {np.log(len(scores)):.2f}": np.log(len(scores))},
             title="Entropy of the weights", caption="Entropy of softmax(s / τ) against τ."),
 ], columns=2, caption=(
-    f"Left: the weights at τ = {tau:g}, always in the order of the scores. Right: as τ grows "
+    f"First: the weights at τ = {tau:g}, always in the order of the scores. Second: as τ grows "
     "the entropy climbs from 0 (all weight on the top score) towards ln 5 (uniform).")))
 
 print("tau =", tau, " weights =", np.round(weights, 4), " entropy =", round(entropy(weights), 4))
