@@ -301,6 +301,8 @@ class PythonRuntime {
       if (outcome) answers.push([entry, outcome]);
       else resend.push(entry);
     }
+    // The stopped or failed runs are answered first: the fresh start can take a while.
+    for (const [entry, outcome] of answers) entry.resolve(outcome);
     this.start().catch(() => {});
     // A start in progress becomes this fresh one (whoever awaited it is answered by it).
     for (const init of inits) this.readyPromise.then(init.resolve, init.reject);
@@ -309,7 +311,6 @@ class PythonRuntime {
       this.pending.set(entry.id, entry);
       this.worker.postMessage(entry.request);
     }
-    for (const [entry, outcome] of answers) entry.resolve(outcome);
   }
 
   /** While runs are pending, stop those whose demo is no longer in the document. */
