@@ -336,6 +336,17 @@ def render_image(image, number):
             f' src="data:image/png;base64,{html.escape(image["png"])}">')
 
 
+def _output_html(outcome):
+    """The printed output, escaped; stderr (warnings) and runner notes in styled spans."""
+    segments = outcome.get("output") or [["stdout", outcome["stdout"]]]
+    classes = {"stderr": "itt-demo-stderr", "note": "itt-demo-note-output"}
+    return "".join(
+        f'<span class="{classes[kind]}">{html.escape(text)}</span>' if kind in classes
+        else html.escape(text)
+        for kind, text in segments
+    )
+
+
 def render_demo(demo_id):
     """The demo's HTML (DOM contract), with its build-time output."""
     demo = _checked(load_demos([demo_id])[demo_id])
@@ -355,8 +366,8 @@ def render_demo(demo_id):
         '<div class="itt-demo-static" data-build-output>',
         '<p class="itt-demo-note">Output computed at build time (CPython)</p>',
     ]
-    if outcome["stdout"]:
-        parts.append(f'<pre tabindex="0">{html.escape(outcome["stdout"])}</pre>')
+    if outcome["stdout"] or outcome.get("stderr"):
+        parts.append(f'<pre tabindex="0">{_output_html(outcome)}</pre>')
     slug = re.sub(r"[^A-Za-z0-9]+", "-", demo_id)
     for number, spec in enumerate(outcome["figures"], start=1):
         parts.append(render_figure(spec, f"itt-fig-{slug}-{number}"))

@@ -65,3 +65,15 @@ def test_bad_param_stops_the_build(demo_dir, line, message):
     with pytest.raises(PluginError, match=message) as raised:
         demos_hook.render_markdown('{{ demo("97/bad") }}\n', "chapter.md")
     assert "97/bad" in str(raised.value) and "chapter.md" in str(raised.value)
+
+
+def test_build_time_stderr_and_warnings_shown_styled_and_escaped(demo_dir):
+    demo_dir("97/warns", (
+        "import sys, warnings\nprint('<b>out</b>')\nprint('<i>err</i>', file=sys.stderr)\n"
+        "warnings.warn('careful')\nresult = {'n': 1}\n"
+    ))
+    _, placeholders = demos_hook.render_markdown('{{ demo("97/warns") }}\n')
+    (block,) = placeholders.values()
+    assert "&lt;b&gt;out&lt;/b&gt;" in block and "<b>" not in block and "<i>" not in block
+    assert '<span class="itt-demo-stderr">&lt;i&gt;err&lt;/i&gt;' in block
+    assert "UserWarning: careful" in block.split('<span class="itt-demo-stderr">', 1)[1]
