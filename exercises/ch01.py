@@ -1,12 +1,12 @@
-"""Chapter 01 "Check yourself": the shape of the attention scores in the shipped model.
+"""Chapter 01 "Check yourself": predict how the tensors grow when the prompt doubles.
 
-The reader feeds a batch of B sequences of T characters to the book's trained character model
-(``pycore.load_pretrained("lm_tiny")``) and gives the shape of one layer's attention scores.
-Every head compares every query with every key (Vaswani et al. 2017, section 3.2.1, eq. 1,
-applied per head as in section 3.2.2), so the scores have one T x T matrix per head and per
-sequence. The checker gets the right shape by running the model and reading the attention
-weights it returns (same shape as the scores), and recognises the usual slips: the residual
-stream's shape, a head's queries, and leaving out the batch or the heads.
+The reader predicts, before running anything, by what factor the number of values in one
+layer's attention scores and in the residual stream grow when the book's trained character
+model (``pycore.load_pretrained("lm_tiny")``) reads a prompt twice as long. Each head scores
+every (query, key) pair (Vaswani et al. 2017, section 3.2.1, eq. 1), so the scores grow with
+T x T, while the residual stream keeps one d_model vector per position. The checker measures
+both factors by running the model at T and 2T, and recognises the usual slips: thinking the
+scores grow like the stream, or the stream like the scores, or swapping the two.
 """
 import numpy as np
 
@@ -14,50 +14,56 @@ import pycore as pc
 
 from . import register, verdict
 
-#: The batch of the exercise: B sequences of T characters each.
-SHAPE_PROBLEM = {"B": 3, "T": 50}
+#: The prompt lengths the exercise compares: T characters, then 2 T.
+GROWTH_PROBLEM = {"T": 20}
 
 
-def _model():
+def measured_sizes(T):
+    """Numbers held by layer 0's attention scores and by the residual stream, for one prompt
+    of ``T`` characters run through the shipped model: ``(scores, residual)``."""
     model, _ = pc.load_pretrained("lm_tiny")
-    return model
-
-
-def _scores_shape():
-    """Run the model on a dummy batch and read the shape of layer 0's attention."""
-    model = _model()
-    ids = np.zeros((SHAPE_PROBLEM["B"], SHAPE_PROBLEM["T"]), dtype=np.int64)  # (B, T)
+    ids = np.zeros((1, T), dtype=np.int64)  # (1, T): the content does not change any shape
     _, diagnostics = model.forward(ids, return_diagnostics=True)
-    return tuple(int(n) for n in diagnostics["attention"][0].shape)
+    scores = diagnostics["attention"][0]  # (1, h, T, T), the weights have the scores' shape
+    residual = diagnostics["residuals"][0]  # (1, T, d_model)
+    return int(scores.size), int(residual.size)
 
 
-@register("01/scores_shape")
-def check_scores_shape(answer):
-    """Accept the shape of one layer's attention scores as a tuple or list of ints."""
+def growth_factors():
+    """(scores factor, residual factor) when the prompt goes from T to 2 T, measured."""
+    T = GROWTH_PROBLEM["T"]
+    small, large = measured_sizes(T), measured_sizes(2 * T)
+    return large[0] / small[0], large[1] / small[1]
+
+
+def _close(got, want):
+    return abs(got - want) <= 0.05 * want
+
+
+@register("01/growth")
+def check_growth(answer):
+    """Accept ``(scores factor, residual factor)``: two numbers, any reasonable rounding."""
     if answer is None:
-        return verdict(False, hint="set `answer` to a tuple of whole numbers, like (2, 5).")
+        return verdict(False, hint="write your prediction as two numbers, e.g. (3, 1.5): "
+                                   "the factor for the scores, then for the residual stream.")
     try:
-        got = tuple(int(n) for n in answer)
+        scores, residual = (float(n) for n in answer)
     except (TypeError, ValueError):
-        return verdict(False, hint="`answer` should be a tuple of whole numbers, like (2, 5).")
-    right = _scores_shape()
-    if got == right:
-        return verdict(True, praise="one score for every (query, key) pair, per head and per "
-                                    "sequence.")
-    config = _model().config
-    B, T = SHAPE_PROBLEM["B"], SHAPE_PROBLEM["T"]
-    h, d_head = config.n_heads, config.d_model // config.n_heads
-    if got == (B, T, config.d_model):
-        return verdict(False, hint="that is the shape of the residual stream, the tokens' "
-                                   "vectors; a score belongs to a pair of positions.")
-    if got == (B, h, T, d_head):
-        return verdict(False, hint="that is the shape of the queries split into heads; the "
-                                   "scores compare each query with each key.")
-    if got in ((T, T), (B, T, T), (h, T, T)):
-        return verdict(False, hint="the pairs of positions are right, but some of the axes "
-                                   "the model keeps separate are missing.")
-    if len(got) != len(right):
-        return verdict(False, hint=f"the scores have {len(right)} axes; name each one "
-                                   "before you count it.")
-    return verdict(False, hint="list the axes in the order the model keeps them: batch first, "
-                               "then heads, then queries and keys.")
+        return verdict(False, hint="`prediction` should be two numbers in parentheses: the "
+                                   "scores' factor, then the residual stream's.")
+    right_scores, right_residual = growth_factors()
+    if _close(scores, right_scores) and _close(residual, right_residual):
+        return verdict(True, praise="the residual stream holds one vector per position, the "
+                                    "scores one number per pair of positions, so doubling the "
+                                    "prompt doubles one and quadruples the other.")
+    if _close(scores, right_residual) and _close(residual, right_scores):
+        return verdict(False, hint="you have the two factors, but in the wrong order: the "
+                                   "scores come first.")
+    if _close(residual, right_residual):
+        return verdict(False, hint="the residual stream is right. A score belongs to a pair "
+                                   "(query, key): how many pairs does each head score?")
+    if _close(scores, right_scores):
+        return verdict(False, hint="the scores are right. The residual stream holds one "
+                                   "d_model vector per position, nothing per pair.")
+    return verdict(False, hint="count what each tensor holds per position: the residual stream "
+                               "one vector, each head's scores one row over all the keys.")

@@ -1,13 +1,19 @@
-# Check yourself: the model below reads a batch of B sequences of T characters each.
-# What is the shape of one layer's attention scores? Replace `answer = None` with a tuple.
+# Check yourself: predict, then run. The shipped model reads a prompt of T characters, then
+# one twice as long. By what factor does the number of values in one layer's attention
+# scores grow, and by what factor the residual stream's? Write your prediction, then run:
+# the demo measures both.
 import pycore as pc
 from exercises import check
-from exercises.ch01 import SHAPE_PROBLEM
+from exercises.ch01 import GROWTH_PROBLEM, measured_sizes
 
-model, tokenizer = pc.load_pretrained("lm_tiny")
-print(model.config)
-print(f"batch: B = {SHAPE_PROBLEM['B']} sequences of T = {SHAPE_PROBLEM['T']} characters")
+prediction = None  # (factor for the scores, factor for the residual stream)
 
-answer = None  # TODO: a tuple such as (2, 5)
-
-result = check("01/scores_shape", answer)
+result = check("01/growth", prediction)
+if prediction is not None:
+    T = GROWTH_PROBLEM["T"]
+    model, _ = pc.load_pretrained("lm_tiny")
+    print(f"lm_tiny: h = {model.config.n_heads} heads, d_model = {model.config.d_model}")
+    for length in (T, 2 * T):
+        scores, residual = measured_sizes(length)
+        print(f"T = {length:3d}: scores hold {scores:6,d} numbers, "
+              f"the residual stream {residual:6,d}")

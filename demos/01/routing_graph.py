@@ -50,5 +50,6 @@ result = {
     "threshold": threshold,
     "n_edges": len(queries),
     "strongest": [q_best, k_best, float(weights[q_best, k_best])],
+    "to_self": int(np.sum(back == 0)),
     "to_previous": int(np.sum(back == 1)),
 }

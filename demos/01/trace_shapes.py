@@ -19,8 +19,15 @@ steps = []
 
 
 def record(step, array):
-    steps.append([step, list(array.shape)])
-    print(f"{step:34s} {tuple(array.shape)}")
+    """Keep every step's shape; print layer 0's and the ends (layer 1 repeats layer 0),
+    marking with <- the steps that change the shape."""
+    shape = list(array.shape)
+    changed = not steps or steps[-1][1] != shape
+    steps.append([step, shape])
+    if not step.startswith("L1 "):
+        print(f"{step:34s} {str(tuple(shape)):16s}{' <-' if changed else ''}")
+    elif step == "L1 LayerNorm" and steps[-2][0] == "L0 residual add":
+        print("L1 ... the same 14 steps and shapes as L0")
 
 
 ids = np.array(tokenizer.encode(prompt))[None, :]  # (B, T) with B = 1

@@ -38,6 +38,8 @@ def test_edges_and_strongest_edge_match_the_models_attention(layer, head, run_wi
     assert result["strongest"][:2] == [q, k]
     np.testing.assert_allclose(result["strongest"][2], w, rtol=1e-12, err_msg="strongest weight")
     assert result["to_previous"] == sum(1 for eq, ek, _ in edges if eq - ek == 1)
+    assert result["to_self"] == sum(1 for eq, ek, _ in edges if eq == ek)
+    assert result["to_self"] >= 1, "the first character always reads itself"
 
 
 def test_default_figure_is_drawn(cpython_run):
