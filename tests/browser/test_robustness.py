@@ -25,8 +25,33 @@ ROBUST_PAGE = "robust.html"
 BAD_PARAMS = [{"name": "n", "line": 3, "type": "select", "options": 5, "value": 4}]
 
 
+SECOND_PAGE = "robust2.html"
+# Material's instant navigation, reduced to what the runtime relies on: `document$` emits on
+# every page view (the first included), and a navigation swaps <main> without a reload.
+INSTANT_NAVIGATION = """<script>
+(() => {
+  const subscribers = [];
+  window.document$ = { subscribe(listener) { subscribers.push(listener); listener(document); } };
+  window.__ittNavigate = async (url) => {
+    const next = new DOMParser().parseFromString(await (await fetch(url)).text(), "text/html");
+    document.querySelector("main").replaceWith(document.adoptNode(next.querySelector("main")));
+    history.pushState(null, "", url);
+    subscribers.forEach((listener) => listener(document));
+  };
+})();
+</script>"""
+
+
+def with_instant_navigation(markup):
+    return markup.replace("</head>", f"{INSTANT_NAVIGATION}</head>", 1)
+
+
 def write_robust_page(site):
-    markup = page_markup(ROBUST_PAGE, ["numbers", "exercise"])
+    (site / SECOND_PAGE).write_text(
+        with_instant_navigation(page_markup(SECOND_PAGE, ["exercise", "numbers"])),
+        encoding="utf-8",
+    )
+    markup = with_instant_navigation(page_markup(ROBUST_PAGE, ["numbers", "exercise"]))
     numbers = re.search(r'<div class="itt-demo" data-demo="fixture/numbers">.*?</div></div></div>',
                         markup, re.S).group(0)
     meta = re.search(r'<template class="itt-demo-meta">(.*?)</template>', numbers, re.S).group(1)
@@ -259,6 +284,40 @@ def test_run_of_a_demo_whose_page_is_gone_is_stopped(browser, served):
         )
         run_demo_in_page(page, other, timeout=120_000)
         assert other.get_attribute("data-demo-state") == "done"
+    finally:
+        context.close()
+
+
+def navigate(page, name):
+    page.evaluate(f"window.__ittNavigate('/{name}')")
+    page.wait_for_function(
+        f"() => location.pathname === '/{name}' && "
+        "[...document.querySelectorAll('.itt-demo')].every((d) => d.dataset.demoEnhanced)"
+    )
+
+
+def test_instant_navigation_after_a_kill_and_away_from_a_running_demo(browser, served):
+    kind, url = served
+    context, page, watch = open_page(browser, f"{url}/{ROBUST_PAGE}")
+    try:
+        assert run_source(page, demo(page, "numbers"), KILLERS["os._exit"]) == "error"
+        navigate(page, SECOND_PAGE)  # the next chapter, same runtime
+        assert runtime(page, "r.workerStarts") == 2
+        exercise = demo(page, "exercise")
+        run_demo_in_page(page, exercise, timeout=120_000)
+        assert exercise.get_attribute("data-demo-state") == "done", output_text(exercise)
+        # A run left behind when the reader navigates is stopped; the new page's demos run.
+        start_run(page, demo(page, "numbers"), "while True:\n    pass\n")
+        wait_started(page)
+        navigate(page, ROBUST_PAGE)
+        page.wait_for_function(
+            "() => [...window.__ittRuntime.pending.values()].every((e) => !e.request)",
+            timeout=10_000,
+        )
+        other = demo(page, "exercise")
+        run_demo_in_page(page, other, timeout=120_000)
+        assert other.get_attribute("data-demo-state") == "done", output_text(other)
+        assert runtime(page, "r.workerStarts") == (2 if kind == "isolated" else 3)
     finally:
         context.close()
 
