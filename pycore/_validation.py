@@ -34,6 +34,7 @@ __all__ = [
     "as_float_array",
     "as_generator",
     "check_cache",
+    "check_finite_gradients",
     "check_finite_result",
     "check_int",
     "check_model",
@@ -288,6 +289,22 @@ def _required_arguments(function) -> int:
         return -1
     return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                for p in parameters)
+
+
+def check_finite_gradients(grads: Any, cause: str, name: str = "grads") -> Any:
+    """``check_finite_result`` for every array of a nested dict/list/tuple of gradients."""
+    if grads is None:  # e.g. no dmemory without cross-attention
+        return grads
+    if isinstance(grads, dict):
+        items = grads.items()
+    elif isinstance(grads, (list, tuple)):
+        items = enumerate(grads)
+    else:
+        check_finite_result(np.asarray(grads), name, cause)
+        return grads
+    for key, g in items:
+        check_finite_gradients(g, cause, f"{name}[{key!r}]")
+    return grads
 
 
 def as_generator(rng: Any, name: str = "rng") -> np.random.Generator:

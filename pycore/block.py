@@ -14,7 +14,11 @@ which is why deep pre-norm stacks train stably: the gradient has a path with no 
 
 from __future__ import annotations
 
-from ._validation import check_cache, check_choice
+from ._validation import (
+    check_cache,
+    check_choice,
+    check_finite_gradients,
+)
 from .config import NORMS, TransformerConfig
 from .feed_forward import check_ffn_cache, feed_forward_backward, feed_forward_forward
 from .multi_head import _CACHE_SPEC as _ATTENTION_CACHE_SPEC
@@ -174,6 +178,7 @@ def block_backward(dout, bc):
         dsum, grads["attn_norm"] = norm_backward(dh, bc["norm1"], kind)
         dx_attn, grads["attn"] = multi_head_attention_backward(dsum, bc["attn"])
         dx = dsum + dx_attn
+    check_finite_gradients((dx, dmemory, grads), "dout is", "the gradients")
     if bc["has_cross"]:
         return (dx, dmemory), grads
     return dx, grads

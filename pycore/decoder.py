@@ -17,7 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_int_array, check_cache, check_finite_result, check_ndim
+from ._validation import (
+    as_float_array,
+    as_int_array,
+    check_cache,
+    check_finite_gradients,
+    check_finite_result,
+    check_ndim,
+)
 from .block import block_backward, block_forward, check_block_cache, norm_backward, norm_forward
 from .config import TransformerConfig
 from .embedding import embedding_backward, embedding_forward
@@ -136,6 +143,8 @@ def decoder_backward(dlogits, fcache):
                                    "embed": dict, "h": np.ndarray}, "decoder_forward")
     for i, bc in enumerate(fcache["blocks"]):
         check_block_cache(bc, f"fcache['blocks'][{i}]")
+    if fcache["config"].norm_position == "pre":
+        check_cache(fcache, "fcache", {"final_norm": dict}, "decoder_forward")
     config, params = fcache["config"], fcache["params"]
     if "cached" in fcache:
         raise ValueError("this forward pass used a KV cache; run it without one to "
@@ -163,7 +172,7 @@ def decoder_backward(dlogits, fcache):
     grads.update(embed_backward(dx, fcache["embed"], params))
     if config.tie_embeddings:
         grads["tokens"] = grads["tokens"] + dE_out
-    return grads
+    return check_finite_gradients(grads, "dlogits is")
 
 
 class DecoderLM:

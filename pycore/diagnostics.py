@@ -107,7 +107,7 @@ def residual_norms(residuals, *, per_token: bool = False) -> np.ndarray:
             raise ValueError("residuals is empty; expected at least one (B, T, d_model) snapshot")
         shapes = {s.shape for s in snaps}
         if len(shapes) != 1:
-            raise ValueError(f"residual snapshots have different shapes {sorted(shapes)}")
+            raise ValueError(f"residuals: the snapshots have different shapes {sorted(shapes)}")
         stream = np.stack(snaps)  # (L + 1, B, T, d_model)
     if stream.ndim != 4:
         raise ValueError(f"residuals has shape {stream.shape}; expected snapshots of shape "

@@ -63,6 +63,9 @@ def embedding_backward(dout, cache) -> np.ndarray:
     """
     check_cache(cache, "cache", {"ids": np.ndarray, "shape": tuple, "dtype": object},
                 "embedding_forward")
+    if cache["dtype"] not in (np.float32, np.float64):
+        raise TypeError(f"cache['dtype'] is {cache['dtype']!r}; embedding_forward stores E's "
+                        "dtype, float32 or float64, there")
     if len(cache["shape"]) != 2:
         raise ValueError(f"cache['shape'] is {cache['shape']}; embedding_forward stores E's "
                          "shape (V, d_model) there")

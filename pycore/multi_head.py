@@ -24,6 +24,7 @@ from ._validation import (
     as_float_array,
     broadcast_shapes,
     check_cache,
+    check_finite_gradients,
     check_finite_result,
     check_keys,
     check_ndim,
@@ -223,6 +224,7 @@ def multi_head_attention_backward(dout, fcache):
     dx = dq @ p["W_q"].T  # (B, T, d_model)
     dsource = dk @ p["W_k"].T + dv @ p["W_v"].T  # (B, S, d_model)
     grads = {n: grads[n] for n in ATTENTION_PARAM_NAMES}
+    check_finite_gradients((dx, dsource, grads), "dout is", "the gradients")
     if fcache["cross"]:
         return (dx, dsource), grads
     return dx + dsource, grads

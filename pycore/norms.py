@@ -23,6 +23,7 @@ from ._validation import (
     as_array,
     as_float_array,
     check_cache,
+    check_finite_gradients,
     check_finite_result,
     check_ndim,
     check_positive_float,
@@ -149,7 +150,7 @@ def layer_norm_backward(dout, cache):
         grads["gamma"] = unbroadcast(dout * x_hat, gamma.shape)  # (d,)
     if beta is not None:
         grads["beta"] = unbroadcast(dout, beta.shape)  # (d,)
-    return dx, grads
+    return check_finite_gradients((dx, grads), "dout is", "the gradients")
 
 
 def layer_norm(x, gamma=None, beta=None, eps: float = 1e-5) -> np.ndarray:
@@ -220,7 +221,7 @@ def rms_norm_backward(dout, cache):
     grads = {}
     if weight is not None:
         grads["weight"] = unbroadcast(dout * x_hat, weight.shape)  # (d,)
-    return dx, grads
+    return check_finite_gradients((dx, grads), "dout is", "the gradients")
 
 
 def rms_norm(x, weight=None, eps: float = 1e-6) -> np.ndarray:

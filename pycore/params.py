@@ -194,7 +194,7 @@ def flatten_params(params, prefix: str = "") -> dict:
         return {prefix: params}
     for key, value in items:
         if not isinstance(key, str) or "." in key:
-            raise ValueError(f"parameter name {key!r} under {prefix or 'the root'!r} must be a "
+            raise ValueError(f"params: name {key!r} under {prefix or 'the root'!r} must be a "
                              "string without dots")
         flat.update(flatten_params(value, f"{prefix}.{key}" if prefix else key))
     return flat

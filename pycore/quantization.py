@@ -78,6 +78,8 @@ def quantize(w, bits: int = 8, axis=-1):
     else:
         axis = check_axis(axis, w.ndim)
         reduce_axes = tuple(a for a in range(w.ndim) if a != axis)
+    if w.size == 0:
+        raise ValueError(f"w has shape {w.shape}: no weights to quantize")
     amax = np.max(np.abs(w), axis=reduce_axes, keepdims=True)  # (1, ..., C, ..., 1)
     scale = np.where(amax > 0, amax / q_max, 1.0).astype(w.dtype)  # same shape as amax
     q = np.clip(np.round(w / scale), -q_max, q_max).astype(np.int8)  # same shape as w

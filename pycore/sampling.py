@@ -93,7 +93,13 @@ def apply_temperature(logits, temperature: float) -> np.ndarray:
     """
     z = _check_logits(logits)
     temperature = check_positive_float(temperature, "temperature")
-    return (z / temperature).astype(z.dtype, copy=False)
+    with np.errstate(over="ignore"):
+        out = (z / temperature).astype(z.dtype, copy=False)
+    if np.any(np.isinf(out) & np.isfinite(z)):
+        raise ValueError(f"logits / temperature overflowed (temperature={temperature}, "
+                         f"max |logits| = {np.max(np.abs(z[np.isfinite(z)])):.3g}): logits too "
+                         "large or temperature too small")
+    return out
 
 
 def apply_repetition_penalty(logits, previous_ids, penalty: float) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 from ._validation import (
     as_generator,
     as_int_array,
+    check_finite,
     check_ndim,
     check_positive_float,
     check_positive_int,
@@ -126,11 +127,17 @@ def _steps(model, data, optimizer, steps, batch_size, seq_len, lr, min_lr, warmu
     start, tokens = time.perf_counter(), 0
     for step in range(steps):
         ids, targets = get_batch(data, batch_size, seq_len, rng)  # (B, T) each
-        loss, grads = loss_and_grads(model, ids, targets)
-        norm = clip_grad_norm(grads, grad_clip) if grad_clip else global_norm(grads)
         step_lr = cosine_schedule(step, max_lr=lr, total_steps=steps,
                                   warmup_steps=warmup_steps, min_lr=min_lr)
-        optimizer.step(grads, lr=step_lr)
+        try:  # the inputs were checked by train(): an overflow here means divergence
+            loss, grads = loss_and_grads(model, ids, targets)
+            norm = clip_grad_norm(grads, grad_clip) if grad_clip else global_norm(grads)
+            optimizer.step(grads, lr=step_lr)
+            for name, p in optimizer.params.items():
+                check_finite(p, f"params[{name!r}]")
+        except ValueError as exc:
+            raise ValueError(f"training diverged at step {step + 1} (lr={lr}, this step's "
+                             f"lr={step_lr:.3g}); lower lr or enable grad_clip: {exc}") from exc
         tokens += ids.size
         yield {"step": step + 1, "loss": loss, "lr": step_lr, "grad_norm": norm,
                "tokens": tokens, "seconds": time.perf_counter() - start}

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 import pycore as pc
 
-EXAMPLES = 12  # per recipe; about 150 recipes
+EXAMPLES = 40  # per recipe; about 150 recipes
 CALL_SECONDS = 10  # a call that takes longer has hung (generous for a loaded 2-core CI)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
@@ -182,8 +182,8 @@ def bad_ids(data, valid):
 
 
 def float_ids(data, valid):
-    a = np.asarray(valid, dtype=np.float64)
-    return a + data.draw(st.sampled_from([0.5, 0.0, np.nan, 1e300]), label="offset"), False
+    offset = data.draw(st.sampled_from([0.5, 0.0, np.nan, 1e300]), label="offset")
+    return np.asarray(valid, dtype=np.float64) + offset, bool(np.isnan(offset))
 
 
 def bad_int(data, valid):
