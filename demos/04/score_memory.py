@@ -32,6 +32,11 @@ def attention_flops(T, d_head):
     return 4 * T * T * d_head
 
 
+def projection_flops(T, d_model):
+    """The four projections W_Q, W_K, W_V, W_O of one layer: 2 T d_model^2 FLOPs each."""
+    return 8 * T * d_model * d_model
+
+
 print(f"{'T':>8} {'scores/head':>15} {'memory':>9} {'FLOPs':>9}")
 table = {}
 for length in (128, 512, 4096, 32768, 131072):
@@ -47,6 +52,14 @@ chosen = score_bytes(T, dtype)
 growth = score_bytes(2 * T, dtype) // chosen
 print(f"\nT = {T:,}, {dtype}: {human_bytes(chosen)} per head and layer;")
 print(f"doubling T multiplies it by {growth}.")
+
+# Per layer, h heads of d_head = d_model / h do the work of one head of width d_model:
+# 4 T^2 d_model FLOPs of scores and mixing against 8 T d_model^2 of projections, so the
+# T^2 term is the larger one once T > 2 d_model.
+d_model = 768  # GPT-2 small's width
+crossover_T = next(n for n in range(1, 100 * d_model)
+                   if attention_flops(n, d_model) >= projection_flops(n, d_model))
+print(f"d_model = {d_model}: the T^2 work matches the projections at T = {crossover_T:,}")
 
 # Check the formula against NumPy's own byte count on a small matrix.
 check_T = 512
@@ -67,4 +80,5 @@ result = {
     "bytes": chosen, "human": human_bytes(chosen), "growth": growth,
     "table": table,
     "formula_matches_numpy": bool(formula_ok),
+    "d_model": d_model, "crossover_T": crossover_T,
 }

@@ -16,7 +16,7 @@ from demos.runner import run_demo, run_demo_file
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "demos" / "04"
 CHAPTER = ROOT / "docs" / "chapters" / "04-attention.md"
-DEMOS = ["worked_example", "masking", "soft_lookup", "score_memory", "mask_mistake",
+DEMOS = ["one_query", "worked_example", "masking", "soft_lookup", "score_memory", "mask_mistake",
          "check_yourself"]
 
 
@@ -182,6 +182,10 @@ def test_score_memory_facts():
     assert table["T131072"]["gib"] == 32 and table["T131072"]["human"] == "32 GiB"
     assert table["T4096"]["flops"] == 4 * 4096 ** 2 * 64
     assert result["formula_matches_numpy"]
+    # Per layer: 4 T^2 d_model FLOPs of scores and mixing (all heads), 8 T d_model^2 of
+    # projections; they are equal at T = 2 d_model.
+    d_model = result["d_model"]
+    assert result["crossover_T"] == 2 * d_model == 1536
     fp32 = run("score_memory", dtype="float32", T=512)["result"]
     assert fp32["bytes"] == 512 * 512 * 4 and fp32["human"] == "1 MiB"
     (figure,) = run("score_memory", dtype="float32", T=512)["figures"]
@@ -248,7 +252,47 @@ def test_rendered_chapter_shows_the_computed_numbers():
     markdown = html.unescape(markdown)  # {{ result }} values are HTML-escaped (& -> &amp;)
     assert r"QK^\top = \begin{bmatrix}1 & 1 & 1 \\ 1 & 1 & 1 \\ 1 & 1 & 2\end{bmatrix}" in markdown
     sat = np.exp([0.5, 0.5, 1.0]) / (2 * np.exp(0.5) + np.exp(1.0))
-    assert f"weight {sat[2]:.3f} on itself" in markdown
-    assert f"{sat[0]:.3f} on each other" in markdown
+    assert f"weight {sat[2]:.3f} against\n{sat[0]:.3f} on each other" in markdown
+    assert "$q = (6, 0)$" in markdown
+    it_on_cat = np.exp(6 / np.sqrt(2)) / (np.exp(6 / np.sqrt(2)) + 3)
+    assert f"“it” puts {it_on_cat:.2f} on “cat”" in markdown
+    assert "1,536 tokens at GPT-2 small's" in markdown
     for memory in ("0.5 MiB at $T = 512$", "32 MiB at 4,096", "32 GiB at 131,072"):
         assert memory in markdown, f"the page does not say {memory!r}"
+
+
+def test_one_query_three_ways_to_mix_the_past():
+    """Recomputed with plain NumPy from the demo's made-up vectors (one-hot x, d_k = 2)."""
+    outcome = run("one_query")
+    result = outcome["result"]
+    np.testing.assert_array_equal(result["q"], [6, 0])  # x_it W_Q: "look hard for a noun"
+    np.testing.assert_array_equal(result["k"], [[0, 0], [1, 0], [0, 1], [0, 0]])
+    np.testing.assert_array_equal(result["v"], [[0, 0], [1, 0], [0, 1], [0, 0]])
+    weights = result["weights"]
+    np.testing.assert_allclose(weights["uniform"], [0.25] * 4)
+    # "it" scores 6 / sqrt(2) on "cat" and 0 on the other three visible keys.
+    e = np.exp(6 / np.sqrt(2))
+    np.testing.assert_allclose(weights["attention"], np.array([1, e, 1, 1]) / (e + 3))
+    assert result["it_on_cat"] > 0.95
+    np.testing.assert_allclose(result["output"]["attention"], [e / (e + 3), 1 / (e + 3)])
+    np.testing.assert_allclose(result["output"]["uniform"], [0.25, 0.25])
+    # Q = K = V = X: x_i . x_j / 2 is 1/2 on the diagonal, 0 elsewhere: each token prefers
+    # itself, and "it" gets back mostly its own vector, not the noun's.
+    np.testing.assert_allclose(weights["identity"],
+                               np.exp([0, 0, 0, 0.5]) / np.exp([0, 0, 0, 0.5]).sum())
+    assert result["identity_symmetric"] and result["identity_self_preferred"] == 4
+    _, heatmap = outcome["figures"]
+    np.testing.assert_allclose(
+        heatmap_values(heatmap)[3], weights["attention"], err_msg="heatmap row of 'it'")
+
+
+@pytest.mark.parametrize("query, expected_top", [("sat", "cat"), ("cat", "sat")])
+def test_one_query_other_queries_find_their_partner(query, expected_top):
+    """A verb looks for a noun and a noun for a verb (when one is visible)."""
+    result = run("one_query", query=query, mixing="uniform")["result"]
+    tokens = ["the", "cat", "sat", "it"]
+    weights = result["weights"]["attention"]
+    if query == "cat":  # "sat" comes later: the causal mask hides it, nothing to find
+        np.testing.assert_allclose(weights, [0.5, 0.5, 0, 0])
+    else:
+        assert tokens[int(np.argmax(weights))] == expected_top

@@ -49,9 +49,16 @@ def test_accepts_right_answer(capsys):
     assert capsys.readouterr().out.startswith("Correct")
 
 
-def test_accepts_nested_list_rounded_to_three_decimals():
-    rounded = np.round(reference_answer(), 3).tolist()
+@pytest.mark.parametrize("decimals", [2, 3, 4])
+def test_accepts_nested_list_rounded(decimals):
+    rounded = np.round(reference_answer(), decimals).tolist()
     assert check(EXERCISE, rounded)["correct"] is True
+
+
+def test_every_recognised_slip_is_far_from_the_right_answer():
+    # Far enough that two-decimal rounding of the right answer never looks like a slip.
+    for name, wrong in wrong_answers().items():
+        assert np.abs(wrong - reference_answer()).max() > 0.05, name
 
 
 @pytest.mark.parametrize("mistake", sorted(wrong_answers()))
