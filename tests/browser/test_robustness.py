@@ -134,6 +134,10 @@ KILLERS = {
     "os._exit": "import os\nos._exit(0)\n",
     "fatal error from C": 'import faulthandler\nfaulthandler._fatal_error(b"boom")\n',
     "os.abort": "import os\nos.abort()\n",
+    "figure far too large": (
+        "import matplotlib.pyplot as plt\nfig = plt.figure(figsize=(100, 100))\n"
+        "fig.gca().plot([0, 1])\n"
+    ),
     "deeply nested mathtext": (
         "import matplotlib.pyplot as plt\nfig = plt.figure()\n"
         'fig.gca().set_title("$" + "{" * 200 + "x" + "}" * 200 + "$")\n'
@@ -402,6 +406,27 @@ def test_stop_during_figure_drawing_says_stopped(robust):
     text = output_text(root)
     assert "Stopped" in text and "Traceback" not in text, text
     reset(root)
+
+
+def test_matplotlib_settings_do_not_leak(robust):
+    _, page, _ = robust
+    polluter, drawer = demo(page, "numbers"), demo(page, "exercise")
+    pollution = (
+        "import matplotlib\nmatplotlib.rcParams['text.usetex'] = True\n"
+        "matplotlib.rcParams['font.size'] = 99\n"
+    )
+    assert run_source(page, polluter, pollution) == "done", output_text(polluter)
+    drawing = (
+        "import matplotlib\nimport matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
+        "ax.set_title('x squared')\nax.plot([0, 1], [0, 1])\n"
+        "result = [matplotlib.rcParams['text.usetex'], matplotlib.rcParams['font.size']]\n"
+    )
+    assert run_source(page, drawer, drawing) == "done", output_text(drawer)
+    usetex, font_size = demo_result(drawer)
+    assert usetex is False and font_size != 99
+    assert drawer.locator("[data-demo-output] img").count() == 1
+    reset(polluter)
+    reset(drawer)
 
 
 def test_stop_wording_is_true_to_the_reason(robust):
