@@ -28,7 +28,9 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+|~~~+).*?^(?P=indent)(?P=
 _MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _DISPLAY_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]", re.DOTALL)
-_INLINE_MATH = re.compile(r"(?<!\\)\$(?!\s)[^$\n]+?(?<![\s\\])\$|\\\(.*?\\\)", re.DOTALL)
+# Inline maths may wrap onto the next line, never across a blank one.
+_INLINE_MATH = re.compile(r"(?<!\\)\$(?!\s)(?:[^$\n]|\n(?!\s*\n))+?(?<![\s\\])\$|\\\(.*?\\\)",
+                          re.DOTALL)
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
@@ -41,9 +43,11 @@ _ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?)\s")
 def prose(markdown: str) -> str:
     """The prose of a chapter's Markdown, by the rules in this module's docstring."""
     text = _FENCE.sub("\n", markdown)
-    text = _MACRO.sub(" ", text)
     text = _HTML_COMMENT.sub(" ", text)
     text = _DISPLAY_MATH.sub(" ", text)
+    # Maths before macros: "$V = {{ result(...) }}$" is maths holding a macro.
+    text = _INLINE_MATH.sub(" ", text)
+    text = _MACRO.sub(" ", text)
     kept = []
     in_references = False
     in_html_block = False
@@ -68,7 +72,6 @@ def prose(markdown: str) -> str:
             continue
         kept.append(line)
     text = "\n".join(kept)
-    text = _INLINE_MATH.sub(" ", text)
     text = _INLINE_CODE.sub(" ", text)
     text = _IMAGE.sub(" ", text)
     text = _FOOTNOTE_REF.sub(" ", text)
@@ -130,9 +133,14 @@ def test_counter_follows_the_rules():
     assert count_words(sample) == 15, prose(sample)
 
 
-def test_counter_keeps_dollar_amounts_apart_from_maths():
-    # Two inline maths spans on one line must not swallow the words between them.
+def test_counter_handles_inline_maths_spans():
+    # Two spans on one line must not swallow the words between them.
     assert count_words("take $a$ and then $b$ please") == 4
+    # A span may wrap onto the next line, or hold a macro, and is still maths.
+    wrapped = "so $h E^\\top \\in\n\\mathbb{R}^{V}$ and $V = {{ result(\"a\", \"b\") }}$ ok"
+    assert count_words(wrapped) == 3
+    # A blank line ends a paragraph, so no span crosses it.
+    assert count_words("costs $5\n\nand $6 more") == 5
 
 
 def test_every_chapter_is_counted():
