@@ -1,48 +1,63 @@
-"""Chapter 02 "Check yourself": how many parameters weight tying saves.
+"""Chapter 02 "Check yourself": which strings can the book's tokenizer encode?
 
-With tying (Press and Wolf 2017; Vaswani et al. 2017, section 3.4) the output projection,
-which maps d_model features to V logits, reuses the (V, d_model) embedding matrix E instead
-of holding its own. The reader counts what that saves for the sizes in ``TYING_PROBLEM``
-(GPT-2 small: Radford et al. 2019). The checker recognises the usual slips and never prints
-the solution.
+The shipped character tokenizer (``pycore.load_pretrained("lm_tiny")``) has one id per
+character of its training text and no byte fallback, unlike byte-level BPE (Radford et al.
+2019, section 2.2), which starts from the 256 byte values and so encodes any string. The
+reader picks, from ``COVERAGE_STRINGS``, the strings it can encode. The checker finds the
+right set by trying to encode each string, and recognises the usual slips: assuming every
+string works (as with byte-level BPE), or that only plain ASCII does.
 """
-import numpy as np
+import pycore as pc
 
 from . import register, verdict
 
-TYING_PROBLEM = {"V": 50257, "d_model": 768}
+#: The candidates, by letter.
+COVERAGE_STRINGS = {"A": "attention", "B": "café", "C": "naïve", "D": "√d_k", "E": "€5"}
 
 
-def tying_candidates():
-    """The right count and the typical wrong ones (ints)."""
-    V, d = TYING_PROBLEM["V"], TYING_PROBLEM["d_model"]
-    return {
-        "right": V * d,  # the output matrix (d_model, V) no longer exists on its own
-        "both": 2 * V * d,
-        "with_bias": V * d + V,
-        "sum": V + d,
-        "square": d * d,
-    }
+def encodable():
+    """The letters of the strings the shipped tokenizer encodes without an error."""
+    _, tokenizer = pc.load_pretrained("lm_tiny")
+    letters = set()
+    for letter, text in COVERAGE_STRINGS.items():
+        try:
+            tokenizer.encode(text)
+        except ValueError:
+            continue
+        letters.add(letter)
+    return letters
 
 
-_HINTS = {
-    "both": "tying shares one matrix between the input and the output: one copy remains.",
-    "with_bias": "count only the weight matrix; an output bias (if any) is not shared.",
-    "sum": "a matrix mapping d_model features to V logits has one entry per (feature, token).",
-    "square": "the output projection maps d_model features to V logits, not to d_model.",
-}
-
-
-@register("02/weight_tying")
-def check_weight_tying(answer):
-    """Accept the number of parameters saved by tying the output layer to E."""
+@register("02/coverage")
+def check_coverage(answer):
+    """Accept the set of letters (any iterable of strings, any case) of encodable strings."""
     if answer is None:
-        return verdict(False, hint="set `answer` to a whole number of parameters.")
-    value = float(np.asarray(answer, dtype=float))
-    candidates = tying_candidates()
-    for name, expected in candidates.items():
-        if value == expected:
-            if name == "right":
-                return verdict(True, praise="the whole output matrix is saved.")
-            return verdict(False, hint=_HINTS[name])
-    return verdict(False, hint="how many entries does the output projection matrix have?")
+        return verdict(False, hint="set `answer` to the letters of the strings it can encode, "
+                                   "e.g. {\"A\", \"E\"}.")
+    if isinstance(answer, str):
+        answer = [answer]
+    try:
+        got = {str(letter).strip().upper() for letter in answer}
+    except TypeError:
+        return verdict(False, hint="`answer` should be a set of letters, e.g. {\"A\", \"E\"}.")
+    unknown = got - set(COVERAGE_STRINGS)
+    if unknown:
+        return verdict(False, hint=f"{sorted(unknown)} is not one of the letters "
+                                   f"{', '.join(COVERAGE_STRINGS)}.")
+    right = encodable()
+    if not got:
+        return verdict(False, hint="none at all? Look for strings whose every character "
+                                   "appears in the vocabulary printed above.")
+    if got == right:
+        return verdict(True, praise="a character tokenizer without byte fallback knows exactly "
+                                    "the characters of its training text, no more.")
+    if got == set(COVERAGE_STRINGS):
+        return verdict(False, hint="that would hold for byte-level BPE, which starts from the "
+                                   "256 byte values; this tokenizer has no byte fallback.")
+    ascii_only = {letter for letter, text in COVERAGE_STRINGS.items() if text.isascii()}
+    if got == ascii_only:
+        return verdict(False, hint="the vocabulary is every character of the training text, "
+                                   "and the book's prose is not plain ASCII: check the "
+                                   "vocabulary the demo prints.")
+    return verdict(False, hint="check each character of each string against the vocabulary "
+                               "the demo prints: one missing character is enough to fail.")
