@@ -76,5 +76,5 @@ def test_site_ships_notebooks_and_jupyterlite_with_the_pycore_wheel(built_site):
 def test_chapter_page_links_its_notebook(built_site):
     html = (built_site / "chapters" / "04-attention" / "index.html").read_text("utf-8")
     assert 'href="../../notebooks/04-attention.ipynb"' in html
-    assert 'href="../../lite/lab/index.html?path=04-attention.ipynb"' in html
-    assert "needs a connection" in html
+    assert 'href="../../lite/notebooks/index.html?path=04-attention.ipynb"' in html
+    assert "needs a connection" not in html
