@@ -1,52 +1,67 @@
-"""Chapter 05 "Check yourself": scaled softmax attention weights for one query.
+"""Chapter 05 "Check yourself": predict the variance of a scaled score, then measure it.
 
-The reader computes softmax(K q / sqrt(d_k)) (Vaswani et al. 2017, section 3.2.1, eq. 1) for
-the query and keys in ``SCALED_WEIGHTS_PROBLEM``. The checker recomputes the answer with
-``pycore`` and recognises the usual slips (no scaling, dividing by d_k, no softmax).
+Vaswani et al. (2017, section 3.2.1, footnote 4) assume unit-variance query and key entries,
+so q . k has variance d_k and q . k / sqrt(d_k) has variance 1. Here the entries have other
+variances, and the reader predicts Var(q . k / sqrt(d_k)) before the demo measures it. For
+independent, zero-mean entries each product q_i k_i has variance Var(q_i) Var(k_i), the d_k
+products add, and dividing by sqrt(d_k) divides the variance by d_k: the answer is
+Var(q_i) Var(k_i), whatever d_k is. The checker recognises the usual slips and never prints
+the answer.
 """
 import numpy as np
 
-import pycore as pc
+from . import register, verdict
 
-from . import as_answer_array, register, verdict
-
-_rng = np.random.default_rng(5)
-# Small integers so the reader can read them; d_k = 16 makes sqrt(d_k) = 4.
-SCALED_WEIGHTS_PROBLEM = {
-    "q": _rng.integers(-2, 3, size=16).astype(float),  # (d_k,)
-    "K": _rng.integers(-2, 3, size=(4, 16)).astype(float),  # (T, d_k): 4 keys
-}
-# Readers may type weights rounded to three decimals.
-ATOL = 1e-3
+#: The setting of the prediction: independent zero-mean entries with these variances.
+SCORE_VARIANCE_PROBLEM = {"d_k": 64, "var_q": 2.0, "var_k": 3.0}
+# "To one decimal" in the page: a prediction within 0.3 of the answer counts.
+TOLERANCE = 0.3
 
 
-@register("05/scaled_weights")
-def check_scaled_weights(answer):
-    """Accept the 4 attention weights of q over the rows of K, scaled by 1/sqrt(d_k)."""
-    q, K = SCALED_WEIGHTS_PROBLEM["q"], SCALED_WEIGHTS_PROBLEM["K"]
-    d_k = q.shape[-1]
-    dots = K @ q  # (T,)
-    got, hint = as_answer_array(
-        answer, dots.shape,
-        missing="set `answer` to an array of 4 weights, one per key.",
-        not_numbers="`answer` should be a list or array of 4 numbers.",
-        wrong_shape=f"expected {dots.shape[0]} weights (one per key), got shape {{shape}}.")
-    if hint is not None:
-        return verdict(False, hint=hint)
+def score_variance(d_k, var_q, var_k, scaled=True):
+    """Var(q . k), divided by d_k if ``scaled`` (the score is divided by sqrt(d_k))."""
+    variance = d_k * var_q * var_k  # d_k independent products, each of variance var_q var_k
+    return variance / d_k if scaled else variance
 
-    def close(expected):
-        return bool(np.allclose(got, expected, rtol=0.0, atol=ATOL))
 
-    if close(pc.softmax(dots / np.sqrt(d_k))):
-        return verdict(True, praise="those are the scaled attention weights.")
-    if close(pc.softmax(dots)):
-        return verdict(False, hint="these weights come from the raw dot products; the scores "
-                               "should be scaled before the softmax.")
-    if close(pc.softmax(dots / d_k)):
-        return verdict(False, hint="you divided by d_k; the scale is 1/sqrt(d_k), which keeps the "
-                               "scores' variance near 1.")
-    if close(dots / np.sqrt(d_k)) or close(dots):
-        return verdict(False, hint="these are scores, not weights: apply the softmax.")
-    if not np.isclose(got.sum(), 1.0):
-        return verdict(False, hint="attention weights are non-negative and sum to 1.")
-    return verdict(False, hint="one dot product per key (K @ q), scale, then softmax.")
+def _slips(d_k, var_q, var_k):
+    """Typical wrong predictions, each with its hint."""
+    right = score_variance(d_k, var_q, var_k)
+    return [
+        (1.0, "the scaling cancels the growth with d_k, not the entries' own variances: "
+              "what is the variance of one product q_i k_i here?"),
+        (var_q + var_k, "for independent zero-mean factors the variance of a product is the "
+                        "product of the variances, not their sum."),
+        (score_variance(d_k, var_q, var_k, scaled=False), "that is the variance of the raw "
+                                                          "dot product: the score is divided "
+                                                          "by sqrt(d_k) first."),
+        (right * np.sqrt(d_k), "dividing a number by sqrt(d_k) divides its variance by d_k, "
+                               "not by sqrt(d_k)."),
+        (right / d_k, "the d_k products add their variances before the division by d_k: "
+                      "the two cancel."),
+        (np.sqrt(right), "that is a standard deviation; the question asks for the variance."),
+    ]
+
+
+@register("05/score_variance")
+def check_score_variance(answer):
+    """Accept Var(q . k / sqrt(d_k)) for ``SCORE_VARIANCE_PROBLEM``, within ``TOLERANCE``."""
+    p = SCORE_VARIANCE_PROBLEM
+    if answer is None:
+        return verdict(False, hint="write your prediction in `prediction` first, then run.")
+    try:
+        got = float(answer)
+    except (TypeError, ValueError):
+        return verdict(False, hint="`prediction` should be one number, the variance.")
+    if not np.isfinite(got) or got < 0:
+        return verdict(False, hint="a variance is a finite number, 0 or more.")
+    right = score_variance(p["d_k"], p["var_q"], p["var_k"])
+    if abs(got - right) <= TOLERANCE:
+        return verdict(True, praise="each product has variance Var(q_i) Var(k_i); the d_k of "
+                                    "them add up, and the scaling divides by d_k again.")
+    for wrong, hint in _slips(p["d_k"], p["var_q"], p["var_k"]):
+        if abs(got - wrong) <= TOLERANCE * max(1.0, wrong / right):
+            return verdict(False, hint=hint)
+    return verdict(False, hint="start from one product q_i k_i: its mean is 0, so its "
+                               "variance is E[q_i^2] E[k_i^2]. Then add d_k of them and "
+                               "divide by d_k.")

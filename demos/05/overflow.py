@@ -5,11 +5,18 @@ import numpy as np
 import pycore as pc
 
 shift = 1000.0  # @param {type: "slider", min: 0, max: 1000, step: 10}
-scores = np.array([1.0, 2.0, 3.0]) + shift  # (3,) the same gaps, moved up by `shift`
+dtype = "float64"  # @param {type: "select", options: ["float64", "float32", "float16"]}
+# (3,) the same gaps, moved up by `shift`, in the chosen floating-point format
+scores = (np.array([1.0, 2.0, 3.0]) + shift).astype(dtype)
+
+# exp(x) is finite only up to x = ln(largest finite number of the format): float64 is what
+# NumPy computes in by default; attention kernels on GPUs compute in float32 or float16.
+exp_limits = {name: float(np.log(float(np.finfo(name).max)))
+              for name in ("float64", "float32", "float16")}
 
 
 def naive_softmax(x):
-    e = np.exp(x)  # overflows to inf once x > ~709.78 in float64
+    e = np.exp(x)  # overflows to inf once x passes exp_limits[dtype]
     return e / e.sum()
 
 
@@ -21,18 +28,21 @@ def stable_softmax(x):
 with np.errstate(over="ignore", invalid="ignore"):  # we *want* to see the overflow here
     naive = naive_softmax(scores)
 stable = stable_softmax(scores)
-library = pc.softmax(scores)
+library = pc.softmax(scores.astype(np.float64))
 
 print("scores        ", scores)
 print("naive softmax ", naive)
 print("stable softmax", stable)
 print("pc.softmax    ", library)
-print("largest float64 whose exp is finite:", np.log(np.finfo(np.float64).max))
+for name, limit in exp_limits.items():
+    print(f"largest {name} score whose exp is finite: {limit:.2f}")
 
 result = {
     "shift": shift,
     "naive_finite": bool(np.all(np.isfinite(naive))),
     "stable": stable,
+    "dtype": dtype,
     "stable_vs_pycore": float(np.max(np.abs(stable - library))),
-    "exp_limit": float(np.log(np.finfo(np.float64).max)),
+    "exp_limit": exp_limits["float64"],
+    "exp_limits": exp_limits,
 }

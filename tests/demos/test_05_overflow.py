@@ -24,3 +24,20 @@ def test_small_shift_naive_is_fine(run_with):
     assert result["naive_finite"] is True
     assert_allclose(result["stable"], _reference([1.0, 2.0, 3.0]), rtol=1e-13,
                     err_msg="stable softmax, no shift")
+
+
+def test_thresholds_of_the_formats_kernels_use(run_with):
+    limits = run_with("05/overflow")["exp_limits"]
+    # ln of the largest finite number: 2^1024 (1 - 2^-53), 2^128 (1 - 2^-24), 65504.
+    assert_allclose(limits["float64"], 1024 * np.log(2) + np.log1p(-2.0 ** -53), rtol=1e-12)
+    assert_allclose(limits["float32"], 128 * np.log(2) + np.log1p(-2.0 ** -24), rtol=1e-6)
+    assert_allclose(limits["float16"], np.log(65504.0), rtol=1e-6)
+    assert [round(limits[k], 2) for k in ("float64", "float32", "float16")] == [
+        709.78, 88.72, 11.09]
+
+
+def test_float16_overflows_at_a_small_shift(run_with):
+    small = run_with("05/overflow", shift=20.0, dtype="float16")
+    assert small["naive_finite"] is False  # e^21 > 65504
+    assert_allclose(small["stable"], _reference([1.0, 2.0, 3.0]), rtol=1e-3)
+    assert run_with("05/overflow", shift=20.0, dtype="float32")["naive_finite"] is True

@@ -1,40 +1,46 @@
-"""exercises/ch05.py: the scaled-weights checker accepts the right answer, rejects slips."""
-import numpy as np
+"""exercises/ch05.py: the score-variance checker accepts the right prediction, rejects slips."""
+import pytest
 
 from exercises import check
-from exercises.ch05 import SCALED_WEIGHTS_PROBLEM
+from exercises.ch05 import SCORE_VARIANCE_PROBLEM
 
-Q = SCALED_WEIGHTS_PROBLEM["q"]
-K = SCALED_WEIGHTS_PROBLEM["K"]
-
-
-def _softmax(x):
-    e = np.exp(x - np.max(x))
-    return e / e.sum()
+EXERCISE = "05/score_variance"
+P = SCORE_VARIANCE_PROBLEM
 
 
-def test_accepts_right_answer(capsys):
-    right = _softmax(K @ Q / np.sqrt(Q.shape[0]))
-    assert check("05/scaled_weights", right)["correct"] is True
-    assert check("05/scaled_weights", list(right))["correct"] is True
-    assert "Correct" in capsys.readouterr().out
+def _right():
+    # Written out here: each product q_i k_i has variance var_q * var_k; d_k of them add up;
+    # dividing the score by sqrt(d_k) divides the variance by d_k.
+    return P["d_k"] * P["var_q"] * P["var_k"] / P["d_k"]
 
 
-def test_rejects_typical_mistakes_with_specific_hints(capsys):
-    dots = K @ Q
-    d_k = Q.shape[0]
-    cases = {
-        "unscaled": (_softmax(dots), "scaled"),
-        "divided by d_k": (_softmax(dots / d_k), "sqrt"),
-        "scores not weights": (dots / np.sqrt(d_k), "softmax"),
-        "wrong shape": (np.ones(3) / 3, "expected"),
-        "missing": (None, "set"),
-    }
-    for label, (answer, hint_word) in cases.items():
-        verdict = check("05/scaled_weights", answer)
-        assert verdict["correct"] is False, label
-        assert hint_word in verdict["hint"], label
-    out = capsys.readouterr().out
-    assert "Not yet" in out
-    right = _softmax(dots / np.sqrt(d_k))
-    assert f"{right[0]:.4f}" not in out, "a hint must never print the solution"
+def test_problem_is_not_the_unit_variance_case():
+    assert P["var_q"] != 1 and P["var_k"] != 1 and P["var_q"] != P["var_k"]
+
+
+@pytest.mark.parametrize("answer", [_right(), int(_right()), round(_right() + 0.2, 1),
+                                    str(_right()), _right() - 0.25])
+def test_accepts_right_predictions_rounded(answer, capsys):
+    assert check(EXERCISE, answer)["correct"] is True
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize("wrong, hint_word", [
+    (lambda: 1.0, "entries' own variances"),  # "the scaling always gives 1"
+    (lambda: P["var_q"] + P["var_k"], "product of the variances"),
+    (lambda: P["d_k"] * P["var_q"] * P["var_k"], "raw dot product"),
+    (lambda: P["var_q"] * P["var_k"] * P["d_k"] ** 0.5, "not by sqrt(d_k)"),
+    (lambda: P["var_q"] * P["var_k"] / P["d_k"], "cancel"),
+    (lambda: (P["var_q"] * P["var_k"]) ** 0.5, "standard deviation"),
+    (lambda: 17.0, "start from one product"),
+    (lambda: None, "prediction"),
+    (lambda: "six", "one number"),
+    (lambda: -1.0, "0 or more"),
+])
+def test_rejects_typical_mistakes_with_a_specific_hint(wrong, hint_word, capsys):
+    outcome = check(EXERCISE, wrong())
+    assert outcome["correct"] is False
+    assert hint_word in outcome["hint"]
+    printed = capsys.readouterr().out
+    assert printed.startswith("Not yet")
+    assert "6" not in printed, "a hint must never give the answer"
