@@ -8,7 +8,7 @@ import pycore as pc
 beam_width = 4  # @param {type: "slider", min: 1, max: 8, step: 1}
 prompt = "The attention"
 n_new = 30  # characters to add
-widths = list(range(1, 9))  # the curve: every width the slider offers
+widths = list(range(1, beam_width + 1))  # the curve: every width up to the chosen one
 
 model, tok = pc.load_pretrained("lm_tiny")
 prompt_ids = np.array(tok.encode(prompt))  # (T_prompt,)

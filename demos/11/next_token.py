@@ -58,6 +58,7 @@ result = {
     "top_prob": float(before[order[0]]),
     "kept": kept,
     "vocab_size": tok.vocab_size,
+    "n_params": int(sum(w.size for w in pc.flatten_params(model.params).values())),
     "entropy_before": entropy(before),
     "entropy_after": entropy(after),
 }

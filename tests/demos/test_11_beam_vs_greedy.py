@@ -42,3 +42,12 @@ def test_figure_plots_the_curve_against_greedy(cpython_run):
     greedy_line = [layer for layer in figure["layer"][1:] if layer["mark"]["type"] == "rule"
                    and "y" in layer["encoding"]]
     assert greedy_line[0]["data"]["values"][0]["value"] == result["greedy_log_prob"]
+
+
+def test_curve_stops_at_the_chosen_width_and_is_not_monotone(run_with):
+    result = run_with("11/beam_vs_greedy", beam_width=4)
+    assert result["widths"] == [1, 2, 3, 4]
+    curve = result["curve"]
+    # the prose says a wider beam need not score better: at these defaults it does not
+    assert any(b < a for a, b in zip(curve, curve[1:])), curve
+    assert result["best_width"] == result["widths"][int(np.argmax(curve))]

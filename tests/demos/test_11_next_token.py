@@ -65,3 +65,10 @@ def test_figure_shows_the_top_characters_before_and_after(cpython_run):
         shown = [row["value"] for row in rows if row["group"] == group]
         assert shown == [result[key][i] for i in top], group
     assert rows[0]["category"] == result["top_char"]
+
+
+def test_parameter_count_is_the_shipped_models(run_with):
+    result = run_with("11/next_token")
+    model, _ = pc.load_pretrained("lm_tiny")
+    flat = pc.flatten_params(model.params)
+    assert result["n_params"] == sum(w.size for w in flat.values()) == 107072

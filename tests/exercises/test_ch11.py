@@ -31,6 +31,7 @@ def test_accepts_right_answer(capsys):
     assert np.count_nonzero(right) == 3  # 0.40 + 0.25 < 0.7 <= 0.40 + 0.25 + 0.15
     assert check("11/nucleus", right)["correct"] is True
     assert check("11/nucleus", list(np.round(right, 3)))["correct"] is True
+    assert check("11/nucleus", list(np.round(right, 2)))["correct"] is True  # 0.31, 0.19
     assert "Correct" in capsys.readouterr().out
 
 
