@@ -1,66 +1,70 @@
-"""Chapter 03 "Check yourself": one row of the sinusoidal position encoding.
+"""Chapter 03 "Check yourself": which position pairs give RoPE the same score?
 
-The reader computes PE[p] for the position and width in ``SINUSOID_PROBLEM`` in the original
-interleaved layout, PE[p, 2i] = sin(p / base^(2i/d)), PE[p, 2i+1] = cos(p / base^(2i/d))
-(Vaswani et al. 2017, section 3.5). The checker recomputes it with ``pycore`` and recognises
-the usual slips: the sin-half/cos-half layout, sin and cos swapped, the exponent i/d instead
-of 2i/d, and counting positions from 1. It never prints the solution.
+With RoPE (Su et al. 2021) a query at position m and a key at position n are
+rotated by m and n times the frequencies theta_i, and their score depends on the signed offset
+m - n only: q^T R_{n-m} k. The reader is given one pair, ``ROPE_PROBLEM["reference"]``, and
+picks, from ``ROPE_PROBLEM["pairs"]``, those where the same q and k get the same score. The
+checker computes every score with ``pycore.apply_rope`` on a fixed random q and k, and
+recognises the usual slips: treating the offset as a distance (sign dropped), and believing
+that large absolute positions change the score.
 """
 import numpy as np
 
 import pycore as pc
 
-from . import as_answer_array, register, verdict
+from . import register, verdict
 
-SINUSOID_PROBLEM = {"p": 3, "d": 8, "base": 10000.0}
-# Readers may type values rounded to three decimals.
-ATOL = 1e-3
-
-
-def sinusoid_candidates():
-    """The right row and the typical wrong ones, each of shape (d,), float64."""
-    p, d, base = SINUSOID_PROBLEM["p"], SINUSOID_PROBLEM["d"], SINUSOID_PROBLEM["base"]
-    right = pc.sinusoidal_positions(p + 1, d, base)[p]  # (d,)
-    angles = p / base ** (2 * np.arange(d // 2) / d)  # (d/2,)
-    swapped = np.empty(d)
-    swapped[0::2], swapped[1::2] = np.cos(angles), np.sin(angles)
-    half_exponent = np.empty(d)
-    slow = p / base ** (np.arange(d // 2) / d)  # exponent i/d: frequencies decay too slowly
-    half_exponent[0::2], half_exponent[1::2] = np.sin(slow), np.cos(slow)
-    return {
-        "right": right,
-        "halves": np.concatenate([np.sin(angles), np.cos(angles)]),
-        "swapped": swapped,
-        "exponent": half_exponent,
-        "from_one": pc.sinusoidal_positions(p + 2, d, base)[p + 1],
-    }
-
-
-_HINTS = {
-    "halves": "that is the sin-half / cos-half layout; this chapter interleaves: feature 2i "
-              "is a sine and feature 2i+1 the cosine of the same angle.",
-    "swapped": "sine and cosine are swapped: even features (2i) hold the sine.",
-    "exponent": "check the exponent: pair i uses base^(2i/d), not base^(i/d).",
-    "from_one": "positions count from 0 here; this looks like the row of the next position.",
+#: The reference pair (query position, key position) and the candidates, by letter.
+ROPE_PROBLEM = {
+    "reference": (5, 2),
+    "pairs": {"A": (8, 5), "B": (2, 5), "C": (12, 9), "D": (5, 5), "E": (103, 100),
+              "F": (6, 2)},
 }
 
 
-@register("03/sinusoid_row")
-def check_sinusoid_row(answer):
-    """Accept PE[p] of shape (d,) for the problem's p, d and base."""
-    candidates = sinusoid_candidates()
-    d = SINUSOID_PROBLEM["d"]
-    got, hint = as_answer_array(
-        answer, (d,),
-        missing=f"set `answer` to an array of {d} numbers.",
-        not_numbers=f"`answer` should be a list or array of {d} numbers.",
-        wrong_shape=f"expected {d} numbers (one per feature), got shape {{shape}}.")
-    if hint is not None:
-        return verdict(False, hint=hint)
-    for name, expected in candidates.items():
-        if np.allclose(got, expected, rtol=0.0, atol=ATOL):
-            if name == "right":
-                return verdict(True, praise="that is PE[p], interleaved sin/cos pairs.")
-            return verdict(False, hint=_HINTS[name])
-    return verdict(False, hint="pair i has angle p / base^(2i/d); feature 2i is its sine, "
-                               "feature 2i+1 its cosine.")
+def rope_score(m, n, d=8, seed=0):
+    """The score of a fixed random query at position m and key at position n, under RoPE."""
+    q, k = np.random.default_rng(seed).standard_normal((2, 1, d))  # (1, d) each
+    q_m = pc.apply_rope(q, np.array([m]))  # (1, d) rotated by m theta_i
+    k_n = pc.apply_rope(k, np.array([n]))  # (1, d) rotated by n theta_i
+    return float(q_m[0] @ k_n[0])
+
+
+def same_score_pairs():
+    """The letters whose pair scores like the reference (to rounding), computed."""
+    reference = rope_score(*ROPE_PROBLEM["reference"])
+    return {letter for letter, (m, n) in ROPE_PROBLEM["pairs"].items()
+            if abs(rope_score(m, n) - reference) < 1e-9 * max(1.0, abs(reference))}
+
+
+@register("03/rope_offset")
+def check_rope_offset(answer):
+    """Accept the set of letters (any iterable of strings, any case) of the same-score pairs."""
+    if answer is None:
+        return verdict(False, hint="set `answer` to a set of letters, e.g. {\"A\", \"D\"}.")
+    if isinstance(answer, str):
+        answer = [answer]
+    try:
+        got = {str(letter).strip().upper() for letter in answer}
+    except TypeError:
+        return verdict(False, hint="`answer` should be a set of letters, e.g. {\"A\", \"D\"}.")
+    pairs = ROPE_PROBLEM["pairs"]
+    if got - set(pairs):
+        return verdict(False, hint=f"{sorted(got - set(pairs))} is not one of the letters "
+                                   f"{', '.join(pairs)}.")
+    right = same_score_pairs()
+    if got == right:
+        return verdict(True, praise="only the signed offset m - n enters the score, wherever "
+                                    "the two positions are.")
+    m0, n0 = ROPE_PROBLEM["reference"]
+    mirrored = {letter for letter, (m, n) in pairs.items() if m - n == n0 - m0}
+    if got & mirrored:
+        return verdict(False, hint="the score depends on the signed offset m - n, not on the "
+                                   "distance: a key 3 after the query is not a key 3 before.")
+    if not got:
+        return verdict(False, hint="none at all? Compare each pair's m - n with the "
+                                   "reference's.")
+    if got < right:
+        return verdict(False, hint="some pairs are missing: only the offset matters, however "
+                                   "large m and n are.")
+    return verdict(False, hint="compare m - n, not m or n alone, with the reference pair's.")

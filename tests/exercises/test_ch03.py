@@ -1,40 +1,43 @@
-"""exercises/ch03.py: the sinusoid-row checker accepts PE[p], rejects the usual slips."""
-import math
-
+"""exercises/ch03.py: the RoPE-offset checker accepts the same-offset pairs, rejects slips."""
 import numpy as np
+import pytest
 
 from exercises import check
-from exercises.ch03 import SINUSOID_PROBLEM
+from exercises.ch03 import ROPE_PROBLEM, rope_score, same_score_pairs
 
-P, D, BASE = SINUSOID_PROBLEM["p"], SINUSOID_PROBLEM["d"], SINUSOID_PROBLEM["base"]
-
-
-def _row(p, exponent_scale=2, interleave=True, sin_first=True):
-    angles = [p / BASE ** (exponent_scale * i / D) for i in range(D // 2)]
-    first = [math.sin(a) if sin_first else math.cos(a) for a in angles]
-    second = [math.cos(a) if sin_first else math.sin(a) for a in angles]
-    if not interleave:
-        return first + second
-    return [v for pair in zip(first, second) for v in pair]
+M0, N0 = ROPE_PROBLEM["reference"]
+PAIRS = ROPE_PROBLEM["pairs"]
+# Written out from the theory: the same signed offset m - n.
+RIGHT = {letter for letter, (m, n) in PAIRS.items() if m - n == M0 - N0}
 
 
-def test_accepts_right_row_also_rounded(capsys):
-    right = _row(P)
-    assert check("03/sinusoid_row", right)["correct"] is True
-    assert check("03/sinusoid_row", np.round(right, 3))["correct"] is True
-    assert "Correct" in capsys.readouterr().out
+def test_computed_scores_follow_the_signed_offset():
+    assert same_score_pairs() == RIGHT == {"A", "C", "E"}
+    # The traps really differ: a mirrored offset and other offsets give other scores.
+    reference = rope_score(M0, N0)
+    for letter in set(PAIRS) - RIGHT:
+        assert abs(rope_score(*PAIRS[letter]) - reference) > 1e-3, letter
+    assert np.isfinite(reference)
 
 
-def test_rejects_typical_mistakes(capsys):
-    cases = {
-        "halves": (_row(P, interleave=False), "interleave"),
-        "swapped": (_row(P, sin_first=False), "swapped"),
-        "exponent": (_row(P, exponent_scale=1), "exponent"),
-        "from one": (_row(P + 1), "from 0"),
-        "shape": (_row(P)[:-1], "expected"),
-    }
-    for label, (answer, word) in cases.items():
-        outcome = check("03/sinusoid_row", answer)
-        assert outcome["correct"] is False, label
-        assert word in outcome["hint"], label
-    assert f"{_row(P)[1]:.3f}" not in capsys.readouterr().out
+@pytest.mark.parametrize("spelling", [set, list, sorted, lambda s: {x.lower() for x in s}])
+def test_accepts_the_right_set_in_any_spelling(spelling, capsys):
+    assert check("03/rope_offset", spelling(RIGHT))["correct"] is True
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize("wrong, hint_word", [
+    (RIGHT | {"B"}, "signed offset"),      # the distance |m - n| instead of m - n
+    ({"B"}, "signed offset"),
+    (RIGHT - {"E"}, "however large"),        # absolute positions thought to matter
+    ({"A", "F"}, "compare m - n"),
+    (set(), "none at all"),
+    ({"Q"}, "not one of the letters"),
+    (None, "set `answer`"),
+    (7, "set of letters"),
+])
+def test_rejects_typical_mistakes_with_a_hint(wrong, hint_word, capsys):
+    outcome = check("03/rope_offset", wrong)
+    assert outcome["correct"] is False
+    assert hint_word in outcome["hint"], outcome["hint"]
+    assert capsys.readouterr().out.startswith("Not yet")
