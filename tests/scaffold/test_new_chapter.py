@@ -223,7 +223,8 @@ def test_new_chapter_builds_strict_with_its_demos(scaffolded):
     assert f"{number} · Scaffold check" in page
     for demo in ("explore", "check_yourself"):
         assert f'data-demo="{number}/{demo}"' in page, f"demo {number}/{demo} not on the page"
-    assert f'alt="Figure 1 of {number}/explore"' in page, "the build-time figure is missing"
+    assert f'id="itt-fig-{number}-explore-1"' in page, "the build-time figure is missing"
+    assert 'class="itt-chart-static" role="img" aria-label="Bar chart of weight' in page
     assert "{{" not in page, "a macro was left unrendered"
     # The prose number is filled from the demo's build-time result.
     assert re.search(r"largest weight is\s+0\.\d{3}\.", page), "prose number not filled"
