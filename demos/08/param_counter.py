@@ -1,14 +1,18 @@
 # Where a decoder's parameters live. Sizes come from pc.parameter_shapes (the shapes that
-# pc.init_params fills) and are checked against pc.count_parameters.
+# pc.init_params fills) and are checked against pc.count_parameters. Pick a published model
+# (a pycore preset) or "custom" to set the shape with the controls below.
 
 import pycore as pc
 
+model = "custom"  # @param {type: "select", options: ["custom", "gpt2-small", "gpt3-175b", "llama3-70b"]}
 d_model = 768  # @param {type: "select", options: [128, 256, 512, 768, 1024, 4096]}
 n_layers = 12  # @param {type: "slider", min: 1, max: 48, step: 1}
 activation = "gelu"  # @param {type: "select", options: ["relu", "gelu", "swiglu"]}
 swiglu_two_thirds = True  # @param {type: "checkbox"}
 tie_embeddings = True  # @param {type: "checkbox"}
 vocab_size = 50257  # @param {type: "select", options: [256, 32000, 50257, 128256]}
+
+PRESETS = ("gpt2-small", "gpt3-175b", "llama3-70b")
 
 
 def ffn_width(d_model, activation, two_thirds):
@@ -30,15 +34,28 @@ def size(node):
     return count
 
 
-def make_config(activation, d_ff):
+def custom_config(activation, d_ff):
     return pc.TransformerConfig(vocab_size=vocab_size, d_model=d_model,
                                 n_heads=max(1, d_model // 64), n_layers=n_layers, d_ff=d_ff,
                                 max_len=1024, activation=activation,
                                 tie_embeddings=tie_embeddings)
 
 
-d_ff = ffn_width(d_model, activation, swiglu_two_thirds)
-config = make_config(activation, d_ff)
+if model == "custom":
+    config = custom_config(activation, ffn_width(d_model, activation, swiglu_two_thirds))
+else:
+    config = pc.TransformerConfig.preset(model)
+d_model, n_layers, activation, d_ff = (config.d_model, config.n_layers, config.activation,
+                                       config.d_ff)
+vocab_size, tie_embeddings = config.vocab_size, config.tie_embeddings
+
+
+def ffn_size(activation, d_ff):
+    """Parameters of one FFN of this model's d_model with another activation and width."""
+    return size(pc.parameter_shapes(config.replace(activation=activation, d_ff=d_ff))
+                ["layers"][0]["ffn"])
+
+
 shapes = pc.parameter_shapes(config)
 layer = shapes["layers"][0]
 pieces = {
@@ -57,7 +74,7 @@ if total != pc.count_parameters(config):
 block = size(layer)
 ffn_share_of_block = size(layer["ffn"]) / block
 attention_share_of_block = size(layer["attn"]) / block
-print(f"d_model {d_model}, {n_layers} layers, h = {config.n_heads}, {activation} FFN with "
+print(f"{model}: d_model {d_model}, {n_layers} layers, h = {config.n_heads}, {activation} FFN with "
       f"d_ff = {d_ff}, V = {vocab_size}, tied embeddings: {tie_embeddings}")
 for name, count in pieces.items():
     print(f"  {name:24s} {count:>15,d}  {count / total:6.1%}")
@@ -66,10 +83,9 @@ print(f"one block: {block:,d} parameters; FFN {ffn_share_of_block:.1%}, "
       f"attention {attention_share_of_block:.1%}")
 
 # The same comparison for every FFN choice at this d_model (per layer).
-gelu_ffn = size(pc.parameter_shapes(make_config("gelu", 4 * d_model))["layers"][0]["ffn"])
-swiglu_4x = size(pc.parameter_shapes(make_config("swiglu", 4 * d_model))["layers"][0]["ffn"])
-swiglu_sized = size(pc.parameter_shapes(
-    make_config("swiglu", ffn_width(d_model, "swiglu", True)))["layers"][0]["ffn"])
+gelu_ffn = ffn_size("gelu", 4 * d_model)
+swiglu_4x = ffn_size("swiglu", 4 * d_model)
+swiglu_sized = ffn_size("swiglu", ffn_width(d_model, "swiglu", True))
 print(f"FFN per layer: GELU (d_ff = 4 d) {gelu_ffn:,d}; SwiGLU with d_ff = 4 d {swiglu_4x:,d} "
       f"({swiglu_4x / gelu_ffn:.2f}x); SwiGLU with 2/3 of it {swiglu_sized:,d} "
       f"({swiglu_sized / gelu_ffn:.2f}x)")
@@ -83,7 +99,21 @@ pc.figures.show(pc.figures.bars(
              "(with d_ff = 4·d_model), so the FFNs dominate once the layers outweigh the "
              "token embedding; a large vocabulary with a small d_model reverses that.")))
 
+# The published models side by side, whatever the controls say (FFN width as a multiple of
+# d_model, and the FFNs' share of all parameters).
+presets = {}
+for name in PRESETS:
+    c = pc.TransformerConfig.preset(name)
+    ffn_all = c.n_layers * size(pc.parameter_shapes(c)["layers"][0]["ffn"])
+    presets[name] = {"total": pc.count_parameters(c), "d_model": c.d_model, "d_ff": c.d_ff,
+                     "d_ff_over_d_model": c.d_ff / c.d_model,
+                     "ffn_share_of_model": ffn_all / pc.count_parameters(c)}
+    print(f"{name}: {presets[name]['total']:,d} parameters, d_ff = "
+          f"{presets[name]['d_ff_over_d_model']:.3g} d_model, FFNs "
+          f"{presets[name]['ffn_share_of_model']:.1%}")
+
 result = {
+    "model": model, "presets": presets, "eight_thirds_d_ff": ffn_width(d_model, "swiglu", True),
     "d_model": d_model, "n_layers": n_layers, "activation": activation, "d_ff": d_ff,
     "pieces": pieces, "total": total, "block": block,
     "ffn_share_of_block": ffn_share_of_block,

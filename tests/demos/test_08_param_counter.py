@@ -55,3 +55,21 @@ def test_counts_equal_the_arrays_init_params_allocates(values, run_with):
         assert r["d_ff"] % 8 == 0 and abs(r["d_ff"] - 8 * values["d_model"] / 3) < 8
     if not values.get("tie_embeddings", True):
         assert r["pieces"]["lm_head"] == values["d_model"] * values["vocab_size"]
+
+
+def test_presets_are_the_published_shapes(cpython_run, run_with):
+    r = cpython_run("08/param_counter")["result"]
+    gpt3 = r["presets"]["gpt3-175b"]
+    # Brown et al. (2020), table 2.1: 96 layers, d_model 12,288, d_ff = 4 d_model; pycore's
+    # count (with biases and learned positions) rounds to the paper's 175 billion.
+    assert gpt3["d_model"] == 12288 and gpt3["d_ff"] == 4 * 12288
+    assert round(gpt3["total"] / 1e9) == 175
+    assert 0.6 < gpt3["ffn_share_of_model"] < 0.7  # 2/3 of each block, embeddings negligible
+    assert r["presets"]["llama3-70b"]["d_ff_over_d_model"] == pytest.approx(3.5)
+    assert r["presets"]["gpt2-small"]["total"] == 124439808
+    # SwiGLU at 8/3 d_model, rounded up to a multiple of 8, for d_model 768.
+    assert r["eight_thirds_d_ff"] == 2048
+    picked = run_with("08/param_counter", model="gpt3-175b")
+    assert picked["d_model"] == 12288 and picked["n_layers"] == 96
+    assert picked["total"] == gpt3["total"] == pc.count_parameters(
+        pc.TransformerConfig.preset("gpt3-175b"))
