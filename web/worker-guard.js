@@ -1,22 +1,28 @@
 // The worker's defences against the reader's code that runs inside it (issue 15).
 //
 // Python in Pyodide reaches the worker's global scope (`js.self`), so a demo could replace
-// `self.postMessage`, listen to the page's messages, or call `self.close()` and leave every
-// later run unanswered. Before any Python exists, this module keeps the genuine
-// `postMessage` and `addEventListener` for the worker's own use, and makes `close` a no-op.
-// What it cannot stop is listed in CONTRIBUTING.md ("Results and badges").
+// `self.postMessage` or `JSON.parse` (and change what the worker reports), flood the page
+// with messages, or call `self.close()` and leave every later run unanswered. Before any
+// Python exists, this module keeps the genuine `postMessage`, `addEventListener` and
+// `JSON.parse` for the worker's own use, and turns `postMessage` and `close` into no-ops
+// for everyone else. What it cannot stop is listed in CONTRIBUTING.md ("Results and
+// badges").
 
 const genuinePost = self.postMessage.bind(self);
 const genuineListen = self.addEventListener.bind(self);
+/** JSON.parse as it was before any reader code ran. */
+export const parseJSON = JSON.parse.bind(JSON);
 
-/** Make `self.close()` harmless: a closed worker would answer no run again. */
+/** Make `self.close()` and `self.postMessage()` no-ops for code other than the worker's. */
 export function lockWorkerScope() {
   const ignore = () => {};
   for (const target of [self, Object.getPrototypeOf(self)]) {
-    try {
-      Object.defineProperty(target, "close", { value: ignore, writable: false, configurable: false });
-    } catch (error) {
-      // Already locked, or not configurable in this browser: nothing more to do.
+    for (const name of ["close", "postMessage"]) {
+      try {
+        Object.defineProperty(target, name, { value: ignore, writable: false, configurable: false });
+      } catch (error) {
+        // Already locked, or not configurable in this browser: nothing more to do.
+      }
     }
   }
 }

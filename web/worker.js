@@ -15,7 +15,7 @@
 // Pyodide 0.17 has `loadPyodide({indexURL})` (dist/pyodide.js) and loads packages with
 // importScripts in a worker, so this file must stay a classic (non-module) worker.
 
-import { listen, lockWorkerScope, sealedPoster } from "./worker-guard.js";
+import { listen, lockWorkerScope, parseJSON, sealedPoster } from "./worker-guard.js";
 
 lockWorkerScope();
 let seal = null; // from "init"; kept in this closure, out of Python's reach
@@ -104,7 +104,7 @@ function runEntry(source, filename, onOutput) {
   }
   let outcome = null;
   try {
-    outcome = JSON.parse(text);
+    outcome = parseJSON(text);
   } catch (error) {
     throw new Fatal("the runner answered something that is not JSON");
   }
