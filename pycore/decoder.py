@@ -165,9 +165,12 @@ def decoder_backward(dlogits, fcache):
     if config.norm_position == "pre":
         dx, grads["final_norm"] = norm_backward(dx, fcache["final_norm"], config.norm)
     layer_grads = []
-    for bc in reversed(fcache["blocks"]):
-        dx, g = block_backward(dx, bc)
-        layer_grads.append(g)
+    try:
+        for bc in reversed(fcache["blocks"]):
+            dx, g = block_backward(dx, bc)
+            layer_grads.append(g)
+    except ValueError as exc:  # an overflow deep in a block: say which input caused it
+        raise ValueError(f"backpropagating dlogits through the blocks failed: {exc}") from exc
     grads["layers"] = layer_grads[::-1]
     grads.update(embed_backward(dx, fcache["embed"], params))
     if config.tie_embeddings:

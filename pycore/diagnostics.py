@@ -28,6 +28,7 @@ from ._validation import (
     check_model,
     check_positive_int,
     check_real,
+    check_size,
 )
 
 __all__ = [
@@ -141,7 +142,11 @@ def check_attention_weights(weights, *, causal: bool = True, atol: float = 1e-8)
     if not isinstance(causal, (bool, np.bool_)):
         raise TypeError(f"causal must be True or False, got {causal!r}")
     T, S = a.shape[-2:]
-    row_error = float(np.max(np.abs(a.sum(axis=-1) - 1.0))) if a.size else 0.0
+    with np.errstate(over="ignore"):
+        row_error = float(np.max(np.abs(a.sum(axis=-1) - 1.0))) if a.size else 0.0
+    if not np.isfinite(row_error):
+        raise ValueError(f"weights (shape {a.shape}) has rows summing beyond the float range: "
+                         "these are not attention weights")
     future = 0.0
     if causal:
         allowed = np.tril(np.ones((T, S), dtype=bool), k=S - T)  # (T, S)
@@ -156,6 +161,7 @@ def check_attention_weights(weights, *, causal: bool = True, atol: float = 1e-8)
 def _random_ids(model, batch_size: int, T, seed: int):
     check_model(model)
     T = min(8, model.config.max_len) if T is None else check_positive_int(T, "T")
+    check_size((batch_size, T), "the random ids (batch_size, T)")
     if T > model.config.max_len:
         raise ValueError(f"T={T} exceeds the model's max_len {model.config.max_len}")
     rng = as_generator(seed, "seed")

@@ -45,6 +45,7 @@ def check_ffn_cache(cache, name: str = "cache") -> None:
             "hidden": np.ndarray}
     check_cache(cache, name, spec, "feed_forward_forward")
     activation = check_choice(cache["activation"], f"{name}['activation']", _ACTIVATIONS)
+    check_choice(cache["gelu_approximate"], f"{name}['gelu_approximate']", ("tanh", "none"))
     extra = ("gate", "up") if activation == "swiglu" else ("pre",)
     check_cache(cache, name, {n: np.ndarray for n in extra}, "feed_forward_forward")
     check_keys(cache["params"], f"{name}['params']", FFN_PARAM_NAMES[activation])

@@ -28,6 +28,7 @@ from ._validation import (
     check_finite_result,
     check_keys,
     check_ndim,
+    check_positive_float,
     check_positive_int,
 )
 from .attention import _CACHE_SPEC as _ATTENTION_CACHE_SPEC
@@ -211,8 +212,10 @@ def multi_head_attention_backward(dout, fcache):
         dk = dk.reshape(B, h_kv, h // h_kv, S, d_head).sum(axis=2)  # (B, h_kv, S, d_head)
         dv = dv.reshape(B, h_kv, h // h_kv, S, d_head).sum(axis=2)
     if fcache["rope"]:
-        dq = rope_backward(dq, fcache["positions"], fcache["rope_base"])
-        dk = rope_backward(dk, fcache["positions"], fcache["rope_base"])
+        positions = as_float_array(fcache["positions"], "fcache['positions']")
+        rope_base = check_positive_float(fcache["rope_base"], "fcache['rope_base']")
+        dq = rope_backward(dq, positions, rope_base)
+        dk = rope_backward(dk, positions, rope_base)
     dq, dk, dv = merge_heads(dq), merge_heads(dk), merge_heads(dv)  # (B, T|S, width)
     x2, s2 = x.reshape(B * T, d_model), source.reshape(B * S, d_model)
     grads["W_q"] = x2.T @ dq.reshape(B * T, -1)  # (d_model, h d_head)

@@ -101,8 +101,9 @@ def _rotate(x, positions, base, sign, name):
     x = as_float_array(x, name)
     check_ndim(x, name, min_ndim=2, expected="(..., T, d)")
     T, d = x.shape[-2:]
-    if d % 2:
-        raise ValueError(f"{name} has shape {x.shape}: d={d} must be even (RoPE rotates pairs)")
+    if d % 2 or d == 0:
+        raise ValueError(f"{name} has shape {x.shape}: d={d} must be even and >= 2 (RoPE rotates "
+                         "pairs)")
     if positions is None:
         positions = np.arange(T)
     positions = as_float_array(positions, "positions", dtype=np.float64)

@@ -132,8 +132,13 @@ def apply_repetition_penalty(logits, previous_ids, penalty: float) -> np.ndarray
         raise ValueError(f"previous_ids holds ids outside the vocabulary [0, {z.shape[-1]})")
     seen = np.zeros(z.shape, dtype=bool)  # (..., V)
     np.put_along_axis(seen, ids.astype(np.int64), True, axis=-1)
-    penalised = np.where(z > 0, z / penalty, z * penalty)  # (..., V)
-    return np.where(seen, penalised, z).astype(z.dtype, copy=False)
+    with np.errstate(over="ignore"):
+        penalised = np.where(z > 0, z / penalty, z * penalty)  # (..., V)
+    out = np.where(seen, penalised, z).astype(z.dtype, copy=False)
+    if np.any(np.isinf(out) & np.isfinite(z)):
+        raise ValueError(f"penalising logits overflowed (penalty={penalty}): logits too large "
+                         "or penalty too far from 1")
+    return out
 
 
 def _check_k(k, name: str = "k") -> int:
@@ -175,7 +180,10 @@ def top_k_filter(logits, k: int) -> np.ndarray:
 def _check_p(p, name: str = "p") -> float:
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {p!r} ({type(p).__name__})")
-    p = float(p)
+    try:
+        p = float(p)
+    except OverflowError:  # an int beyond the float range
+        p = float("inf")
     if not 0.0 < p <= 1.0:
         raise ValueError(f"{name} must be in (0, 1] (a probability mass to keep), got {p}")
     return p

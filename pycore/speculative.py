@@ -57,8 +57,8 @@ def acceptance_probability(p, q, x: int) -> float:
     x : int
         The drafted token id.
     """
-    p = as_float_array(p, "p")
-    q = as_float_array(q, "q")
+    p = _distributions(p, "p")
+    q = _distributions(q, "q")
     if p.shape != q.shape or p.ndim != 1:
         raise ValueError(f"p has shape {p.shape} and q has shape {q.shape}; expected both (V,)")
     x = check_int(x, "x")
