@@ -19,7 +19,9 @@ Limits (see CONTRIBUTING.md, "The browser runtime"): a run can still mutate obje
 place (a list held by a library module, an array's values); only "Restart Python" undoes
 everything. Runs on Python 3.8 (it is shipped into the browser's worker).
 """
+import builtins
 import json
+import operator
 import os
 import sys
 import warnings
@@ -68,8 +70,9 @@ class BookState:
         if numpy is not None:
             self.numpy = (numpy.get_printoptions(), numpy.geterr(), numpy.geterrcall(),
                           numpy.random.get_state())
+        self.builtins = dict(vars(builtins))
         self.modules = dict(sys.modules)
-        self.namespaces = []  # (module, copy of its __dict__)
+        self.namespaces = []  # (module, copy of its __dict__, its keys, its values)
         self.classes = []  # (class, copy of its __dict__)
         for name, module in sorted(self.modules.items()):
             if module is None or not (
@@ -79,7 +82,8 @@ class BookState:
             namespace = getattr(module, "__dict__", None)
             if not isinstance(namespace, dict):
                 continue
-            self.namespaces.append((module, dict(namespace)))
+            saved = dict(namespace)
+            self.namespaces.append((module, saved, list(saved), list(saved.values())))
             if _in_packages(name, BOOK_PACKAGES):
                 for value in list(namespace.values()):
                     if isinstance(value, type) and value.__module__ == name:
@@ -95,6 +99,9 @@ class BookState:
 
     def restore(self):
         """Put back everything :class:`BookState` recorded (cheap when nothing changed)."""
+        # builtins first, with code that needs none of them (a run may have deleted len).
+        namespace = builtins.__dict__
+        _restore_namespace(namespace, self.builtins, namespace.__setitem__, namespace.__delitem__)
         sys.settrace(None)
         sys.setprofile(None)
         for name in list(sys.modules):
@@ -103,8 +110,12 @@ class BookState:
         for name, module in self.modules.items():
             if sys.modules.get(name, _MISSING) is not module:
                 sys.modules[name] = module
-        for module, saved in self.namespaces:
+        for module, saved, keys, values in self.namespaces:
             namespace = module.__dict__
+            # Fast path, in C: nothing changed (same keys in the same order, same objects).
+            if (len(namespace) == len(keys) and all(map(operator.is_, namespace.values(), values))
+                    and list(namespace) == keys):
+                continue
             _restore_namespace(namespace, saved, namespace.__setitem__,
                                lambda key, module=module: _forget(module, key))
         for cls, saved in self.classes:

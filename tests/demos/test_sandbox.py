@@ -59,7 +59,12 @@ POLLUTIONS = {
         "import sys, types\nsys.modules['numpy'] = types.SimpleNamespace()\n"
         "sys.modules['pycore'] = None\n"
     ),
-    "builtins": "import builtins\nbuiltins.print = lambda *a, **k: None\ndel builtins.len\n",
+    "builtins": (
+        "import builtins\nbuiltins.print = lambda *a, **k: None\n"
+        "for name in ['len', 'all', 'map', 'list', 'vars', 'isinstance', 'getattr', 'setattr',\n"
+        "             'type', 'dict', 'str', 'sorted']:\n"
+        "    builtins.__dict__.pop(name)\n"
+    ),
     "numpy random seed": "import numpy as np\nnp.random.seed(12345)\nnp.random.random()\n",
     "working directory and environment": (
         "import os\nos.chdir('/')\nos.environ['ITT_POLLUTED'] = '1'\n"
