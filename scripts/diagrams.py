@@ -1005,7 +1005,8 @@ DIAGRAMS = [
         "vector at position 3 is turned by 3 theta_i. Because queries and keys are both "
         "turned, their dot product depends only on the difference of their positions.",
         "Each position turns every feature pair a little further; the dot product of a query "
-        "and a key sees only the angle between them, so only their distance.",
+        "and a key sees only the angle between them, so only the signed offset m − n of "
+        "their positions.",
         rope_rotation,
     ),
     Diagram(
