@@ -225,7 +225,10 @@ def format_result(demo_id, dotted_path, spec=""):
             f"demo {demo_id!r}: cannot format {dotted_path!r} = {value!r} with {spec!r}: {error}"
         ) from None
     # A result is data, never markup: "<img src=x onerror=...>" must show as those characters.
-    return html.escape(text, quote=True)
+    # "&" stays as it is: alone it can only start a character reference, never a tag, and a
+    # result placed in maths (a matrix's "a & b") is escaped again by arithmatex, so "&amp;"
+    # would reach KaTeX as the text "amp;".
+    return html.escape(text, quote=True).replace("&amp;", "&")
 
 
 def _json_for_html(value):

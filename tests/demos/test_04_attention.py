@@ -249,7 +249,10 @@ def test_rendered_chapter_shows_the_computed_numbers():
     spec.loader.exec_module(hook)
     markdown, placeholders = hook.render_markdown(CHAPTER.read_text(encoding="utf-8"), "04")
     assert len(placeholders) == len(DEMOS)
-    markdown = html.unescape(markdown)  # {{ result }} values are HTML-escaped (& -> &amp;)
+    # A matrix's "&" reaches arithmatex as it is (arithmatex escapes it once for the HTML);
+    # escaped twice, KaTeX would show "amp;" in every cell.
+    assert r"\begin{bmatrix}1 & 1 & 1 \\ " in markdown and "&amp;" not in markdown
+    markdown = html.unescape(markdown)  # {{ result }} values are HTML-escaped (< -> &lt;)
     assert r"QK^\top = \begin{bmatrix}1 & 1 & 1 \\ 1 & 1 & 1 \\ 1 & 1 & 2\end{bmatrix}" in markdown
     sat = np.exp([0.5, 0.5, 1.0]) / (2 * np.exp(0.5) + np.exp(1.0))
     assert f"weight {sat[2]:.3f} against\n{sat[0]:.3f} on each other" in markdown
