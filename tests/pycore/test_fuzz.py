@@ -16,7 +16,8 @@ the call either
 Any other exception (KeyError, AttributeError, IndexError, MemoryError, ...) fails the test
 with its traceback. ``test_every_public_name_has_a_recipe`` fails when a new public function
 is added without one. The run is deterministic (``derandomize=True``) and bounded: small
-valid inputs, a fixed number of examples per function and a per-call time limit.
+valid inputs, a fixed number of examples per function and a per-call time limit. At the end,
+the cases the adversarial review reported (issue 15) are kept as named regressions.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from hypothesis import strategies as st
 
 import pycore as pc
 
-EXAMPLES = 40  # per recipe; about 150 recipes
+EXAMPLES = 40  # per recipe: 118 recipes with arguments, so 4,720 malformed calls
 CALL_SECONDS = 10  # a call that takes longer has hung (generous for a loaded 2-core CI)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
@@ -793,3 +794,142 @@ def test_malformed_arguments_fail_clearly_or_work(name, data):
     mutation = data.draw(st.sampled_from(MUTATIONS[kind]), label="mutation")
     kwargs[target], nonfinite = mutation(data, kwargs[target])
     run_call(name, function, kwargs, nonfinite)
+
+
+# ---- the cases the adversarial review reported (issue 15), kept as named regressions -----------
+
+def _npz(arrays):
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _saved_with(name, value):
+    """The bytes of a saved tiny model with entry ``name`` replaced by ``value``."""
+    with np.load(saved_model()) as archive:
+        arrays = {n: archive[n] for n in archive.files}
+    arrays[name] = value
+    return io.BytesIO(_npz(arrays))
+
+
+def _zip_bomb(entry):
+    """An archive whose ``entry`` claims 1.6 GB (200M float64) and holds 16 MB of zeros,
+    deflated to a few kB: reading it would expand far beyond its size."""
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("__config__.npy", _npz_entry(np.array(CFG.to_json())))
+        with archive.open(entry + ".npy", "w", force_zip64=True) as f:
+            header = io.BytesIO()
+            np.lib.format.write_array_header_1_0(
+                header, {"descr": "<f8", "fortran_order": False, "shape": (200_000_000,)})
+            f.write(header.getvalue())
+            f.write(bytes(1 << 24))
+    buffer.seek(0)
+    return buffer
+
+
+def _npz_entry(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+_q, _k, _v = normal(2, 3, 4)(), normal(2, 5, 4, seed=1)(), normal(2, 5, 4, seed=2)()
+_x0 = np.zeros(3)
+_tokens = pc.init_params(CFG)["tokens"]
+
+# name -> (call, the word the error must name, or None: must return finite output)
+REPORTED = {
+    "sdpa q, k x 1e160": (lambda: pc.scaled_dot_product_attention(_q * 1e160, _k * 1e160, _v),
+                          None),
+    "sdpa scale=1e308": (lambda: pc.scaled_dot_product_attention(_q, _k, _v, scale=1e308), None),
+    "flash q, k x 1e160": (lambda: pc.flash_attention(_q * 1e160, _k * 1e160, _v), None),
+    "mha x = 1e160": (lambda: pc.multi_head_attention(np.full((1, 3, 8), 1e160),
+                                                      attention_params(), 2), None),
+    "load zip bomb, unexpected entry": (lambda: pc.load(_zip_bomb("evil")), "path"),
+    "load zip bomb, expected entry": (lambda: pc.load(_zip_bomb("tokens")), "path"),
+    "load complex": (lambda: pc.load(_saved_with("tokens", _tokens.astype(complex))), "tokens"),
+    "load string": (lambda: pc.load(_saved_with("tokens", np.full(_tokens.shape, "a"))),
+                    "tokens"),
+    "load bool": (lambda: pc.load(_saved_with("tokens", np.ones(_tokens.shape, bool))), "tokens"),
+    "load NaN": (lambda: pc.load(_saved_with("tokens", np.full(_tokens.shape, np.nan))),
+                 "tokens"),
+    "load not a zip": (lambda: pc.load(io.BytesIO(b"PK\x03\x04garbage")), "path"),
+    "load empty file": (lambda: pc.load(io.BytesIO(b"")), "path"),
+    "load truncated": (lambda: pc.load(io.BytesIO(saved_model().getvalue()[:500])), "path"),
+    "load bad JSON": (lambda: pc.load(_saved_with("__config__", np.array("{no"))), "path"),
+    "rope_angles d=None": (lambda: pc.rope_angles([0, 1], None), "d"),
+    "rope_angles d=0": (lambda: pc.rope_angles([0, 1], 0), "d"),
+    "rope_angles d=4.5": (lambda: pc.rope_angles([0, 1], 4.5), "d"),
+    "rope_angles d=3": (lambda: pc.rope_angles([0, 1], 3), "d"),
+    "rope_angles base=0": (lambda: pc.rope_angles([0, 1], 4, 0), "base"),
+    "rope_angles base=nan": (lambda: pc.rope_angles([0, 1], 4, float("nan")), "base"),
+    "numerical_gradient h=0": (lambda: pc.numerical_gradient(lambda: 1.0, _x0, h=0), "h"),
+    "numerical_gradient h=nan": (lambda: pc.numerical_gradient(lambda: 1.0, _x0, h=np.nan), "h"),
+    "numerical_gradient h='a'": (lambda: pc.numerical_gradient(lambda: 1.0, _x0, h="a"), "h"),
+    "cross_entropy ignore 'pad'": (lambda: pc.cross_entropy(np.zeros((2, 3)), [0, 1], "pad"),
+                                   "ignore_index"),
+    "cross_entropy ignore 2.5": (lambda: pc.cross_entropy(np.zeros((2, 3)), [0, 1], 2.5),
+                                 "ignore_index"),
+    "cross_entropy ignore True": (lambda: pc.cross_entropy(np.zeros((2, 3)), [0, 1], True),
+                                  "ignore_index"),
+    "cross_entropy ignore [1]": (lambda: pc.cross_entropy(np.zeros((2, 3)), [0, 1], [1]),
+                                 "ignore_index"),
+    "generate(params)": (lambda: pc.generate(pc.init_params(CFG), [1, 2], 2), "model"),
+    "beam_search(params)": (lambda: pc.beam_search(pc.init_params(CFG), [1, 2], 2, 2), "model"),
+    "speculative_generate(params)": (lambda: pc.speculative_generate(
+        pc.init_params(CFG), model(), [1, 2], 2), "target"),
+    "get_batch rng=0": (lambda: pc.get_batch(np.arange(20), 2, 4, rng=0), None),
+    "attention_backward, no weights": (lambda: pc.attention_backward(
+        np.zeros((2, 3, 4)), {n: a for n, a in attention_cache().items() if n != "weights"}),
+        "cache"),
+    "attention_backward {}": (lambda: pc.attention_backward(np.zeros((2, 3, 4)), {}), "cache"),
+    "multi_head_attention_backward {}": (lambda: pc.multi_head_attention_backward(
+        np.zeros((1, 3, 8)), {}), "fcache"),
+    "decoder_backward {}": (lambda: pc.decoder_backward(np.zeros((1, 3, V)), {}), "fcache"),
+    "cross_entropy_backward {}": (lambda: pc.cross_entropy_backward(1.0, {}), "cache"),
+    "embedding_backward {}": (lambda: pc.embedding_backward(np.zeros((2, 4)), {}), "cache"),
+    "layer_norm_backward []": (lambda: pc.layer_norm_backward(np.zeros((2, 4)), []), "cache"),
+    "clip_grad_norm NaN": (lambda: pc.clip_grad_norm({"w": np.array([np.nan, 1.0])}, 1.0),
+                           "grads"),
+    "global_norm inf": (lambda: pc.global_norm({"w": np.array([np.inf, 1.0])}), "grads"),
+    "global_norm of 1e200s": (lambda: pc.global_norm({"w": np.array([1e200, 1e200])}), None),
+    "KVCache(n_layers=10**12)": (lambda: pc.KVCache(n_layers=10 ** 12), "n_layers"),
+    "alibi_slopes(10**12)": (lambda: pc.alibi_slopes(10 ** 12), "n_heads"),
+    "alibi_bias of 4e12 entries": (lambda: pc.alibi_bias(4, 10 ** 6, 10 ** 6), "T"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REPORTED))
+def test_reported_case(case):
+    call, word = REPORTED[case]
+    with time_limit(CALL_SECONDS):
+        if word is None:
+            assert _nonfinite_in(call()) is None, f"{case}: NaN or inf returned"
+            return
+        with pytest.raises((ValueError, TypeError)) as info:
+            call()
+    assert _names_an_argument(str(info.value), [word]), f"{case}: {info.value}"
+
+
+def test_reported_decode_gives_replacement_characters():
+    """Invalid UTF-8 (including encoded surrogates) decodes to U+FFFD, never a lone surrogate."""
+    tok = bpe()
+    for ids in ([0xFF, 0xFE], [0xED, 0xA0, 0x80], [0xC3]):
+        text = tok.decode(ids)
+        assert "\ufffd" in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text), text
+
+
+def test_reported_large_inputs_keep_attention_exact():
+    """Scores beyond the float range still give the softmax's limit: the best key wins."""
+    out, w = pc.scaled_dot_product_attention(_q * 1e160, _k * 1e160, _v, return_weights=True)
+    best = np.argmax(np.matmul(_q, np.swapaxes(_k, -1, -2)), axis=-1)  # (2, 3)
+    np.testing.assert_array_equal(w, np.eye(5)[best], err_msg="weights are one-hot on the max")
+    np.testing.assert_allclose(pc.flash_attention(_q * 1e160, _k * 1e160, _v, block_size=2), out,
+                               rtol=0, atol=1e-15, err_msg="flash equals sdpa")
+    ordinary = pc.scaled_dot_product_attention(_q, _k, _v)
+    np.testing.assert_allclose(pc.scaled_dot_product_attention(_q, _k, _v, scale=2.0 ** 1000),
+                               pc.scaled_dot_product_attention(_q * 1e160, _k * 1e160, _v),
+                               rtol=0, atol=1e-15, err_msg="one huge scale, one huge q and k")
+    assert np.all(np.isfinite(ordinary))
