@@ -57,6 +57,8 @@ for position in ("pre", "post"):
         "residual_growth": residual[-1] / residual[1],  # after the last layer / after the first
         "grad_ratio": grad[-1] / grad[0],  # last layer's gradient / first layer's
         "last_grad": grad[-1],
+        "grad_min": min(grad),
+        "grad_max": max(grad),
     }
     print(f"{position}-LN: residual norm after layer 1 = {residual[1]:.2f}, after layer "
           f"{n_layers} = {residual[-1]:.2f}; gradient norm layer 1 = {grad[0]:.3f}, "

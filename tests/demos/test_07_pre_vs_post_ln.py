@@ -68,3 +68,17 @@ def test_residual_norms_match_the_diagnostics():
 
 def test_gpt2_init_option_runs(run_with):
     assert run_with("07/pre_vs_post_ln", init="gpt2", n_layers=4)["init"] == "gpt2"
+
+
+def test_gpt2_init_remedies_pre_ln_growth(run_with, cpython_run):
+    """Chapter 07: GPT-2's 1/sqrt(2L) output scaling keeps pre-LN's stream from growing with
+    depth and its last layer's gradient from shrinking with depth."""
+    xavier = cpython_run("07/pre_vs_post_ln")["result"]
+    gpt2 = run_with("07/pre_vs_post_ln", init="gpt2")
+    assert gpt2["pre"]["residual_growth"] < 1.2 < 2.0 < xavier["pre"]["residual_growth"]
+    assert gpt2["sweep"]["pre"][-1] > 0.8 * gpt2["sweep"]["pre"][0]
+    # Post-LN's per-layer gradients at Xiong's initialisation are level: no layer has more
+    # than about 1.5 times another's, and the last has less than the first.
+    post = xavier["post"]
+    assert post["grad_max"] < 1.5 * post["grad_min"]
+    assert post["grad_norms"][-1] < post["grad_norms"][0]
