@@ -70,13 +70,16 @@ print(f"induction weight (repeated random string): at most {induction.max():.3f}
       + ("an induction head" if has_induction_head else "no induction head"))
 
 F = pc.figures
-rows = [f"L{i} H{j}: {labels[i][j]}" for i in range(n_layers) for j in range(h)]
+short = dict(zip(names, ["itself", "t − 1", "t − 2", "spaces", "rest"]))  # column labels
+rows = [f"L{i} H{j} · {short[labels[i][j]]}" for i in range(n_layers) for j in range(h)]
 F.show(
-    F.heatmap(share.reshape(n_layers * h, len(names)), row_labels=rows, col_labels=names,
-              annotate=True, fmt=".2f", domain=(0, 1), row_title="layer, head: label",
+    F.heatmap(share.reshape(n_layers * h, len(names)), row_labels=rows,
+              col_labels=[short[name] for name in names],
+              annotate=True, fmt=".2f", domain=(0, 1), row_title="layer, head · label",
               col_title="where the weight goes", value_title="share", caption=(
                   f"Each head's attention over {T} characters, split into five parts that "
-                  "sum to 1; a head is labelled by its largest part.")),
+                  "sum to 1: the character itself, the one before, two back, earlier spaces "
+                  "and the rest of the past. A head is labelled by its largest part.")),
     F.attention_view(list(chars[:24]), attention[:, :, :24, :24], layer=layer_shown,
                      head=int(np.argmax(previous[layer_shown])), caption=(
                          "Where each of the first 24 characters reads from: queries left, keys "

@@ -81,8 +81,9 @@ def test_figures_label_the_heads_and_open_on_the_discussed_head(cpython_run):
     table, view = outcome["figures"]
     assert table["usermeta"]["itt"]["kind"] == "heatmap"
     rows = sorted({(cell["r"], cell["row"]) for cell in table["data"]["values"]})
+    short = dict(zip(result["names"], ["itself", "t − 1", "t − 2", "spaces", "rest"]))
     assert [label for _, label in rows] == [
-        f"L{i} H{j}: {result['labels'][i][j]}" for i in range(2) for j in range(4)]
+        f"L{i} H{j} · {short[result['labels'][i][j]]}" for i in range(2) for j in range(4)]
     share = np.array(result["share"]).reshape(8, 5)
     for cell in table["data"]["values"]:
         assert cell["value"] == share[cell["r"], cell["c"]]
