@@ -1,46 +1,63 @@
-"""Chapter 10 "Check yourself": how often the encoder and the decoder run.
+"""Chapter 10 "Check yourself": predict where cross-attention looks, then run the model.
 
-The checker counts the calls itself by running the shipped date model (``pycore.dates``) on the
-exercise's source: the encoder runs once per source, the decoder once per generated token,
-the end-of-sequence token included (Vaswani et al. 2017, section 3.1). It never prints the
-counts.
+The shipped date model (``pycore.dates``) rewrites ``SOURCE`` = "2026 Nov 24" as "2026-11-24".
+The output's month, "11", appears nowhere in the source, so the reader must predict which
+source characters the decoder reads while it writes the month's second digit (output
+step ``STEP``). Any position inside the month's name is a right prediction; the checker
+then runs the model and reports the position its cross-attention (last layer, mean over
+heads) weights most, so the prediction meets what happens.
 """
+import numpy as np
+
 from pycore import dates
 
 from . import register, verdict
 
-SOURCE = "November 24, 2026"
+SOURCE = "2026 Nov 24"
+STEP = 6  # output "2026-11-24": steps 0-3 the year, 4 "-", 5-6 the month, 7 "-", 8-9 the day
+MONTH = range(SOURCE.index("Nov"), SOURCE.index("Nov") + 3)
+YEAR = range(0, 4)
+DAY = range(SOURCE.index("24"), SOURCE.index("24") + 2)
 
 
-def count_calls(source=SOURCE):
-    """(encoder calls, decoder calls, output) of greedy decoding ``source``."""
+def cross_attention_row(source=SOURCE, step=STEP, layer=1):
+    """(output, weights over the source at ``step``, head-averaged) from the shipped model."""
     model, tokenizer = dates.load_pretrained_seq2seq()
-    calls = dates.count_calls(model)
-    output = dates.translate(model, tokenizer, [source])[0]
-    return calls["encode"], calls["decode"], output
+    outputs, steps = dates.translate(model, tokenizer, [source], return_cross_attention=True)
+    row = steps[step][layer][0, :, 0, : len(source)].mean(axis=0)  # (S,)
+    return outputs[0], row
 
 
-@register("10/call_counts")
-def check_call_counts(answer):
-    """Accept ``(encoder_calls, decoder_calls)`` for translating ``SOURCE``."""
+@register("10/month_source")
+def check_month_source(answer):
+    """Accept a source position (0-based) inside the month's name, then show the model's."""
     if answer is None:
-        return verdict(False, hint="set `answer` to a pair (encoder calls, decoder calls).")
+        return verdict(False, hint="set `answer` to the source position (counted from 0) "
+                                   "you predict.")
+    if isinstance(answer, (str, bytes)) or isinstance(answer, bool):
+        return verdict(False, hint="give a position, a whole number counted from 0, not "
+                                   "a character.")
     try:
-        encoder_calls, decoder_calls = (int(value) for value in answer)
+        position = float(answer)
     except (TypeError, ValueError):
-        return verdict(False, hint="`answer` should be two whole numbers, e.g. (a, b).")
-    expected_encoder, expected_decoder, output = count_calls()
-    if (encoder_calls, decoder_calls) == (expected_encoder, expected_decoder):
-        return verdict(True, praise="the source is encoded once; the decoder runs once per "
-                                    "output token, the end-of-sequence token included.")
-    if encoder_calls != expected_encoder:
-        return verdict(False, hint="the encoder's output (the memory) does not change while "
-                                   "the decoder writes: how often must it be computed?")
-    if decoder_calls == expected_decoder - 1:
-        return verdict(False, hint="close: the decoder must also run once to emit the "
-                                   "end-of-sequence token.")
-    if decoder_calls == len(SOURCE):
-        return verdict(False, hint="the decoder runs once per token it *writes*, not per "
-                                   "source character.")
-    return verdict(False, hint="count the decoder's steps: one per output character of the "
-                               "ISO date, plus the step that stops.")
+        return verdict(False, hint="`answer` should be one whole number, a source position.")
+    if position != int(position) or not 0 <= position < len(SOURCE):
+        return verdict(False, hint=f"a position is a whole number from 0 to {len(SOURCE) - 1}.")
+    position = int(position)
+    output, row = cross_attention_row()
+    strongest = int(np.argmax(row))
+    seen = (f" The model wrote {output!r}; at this step its strongest weight, "
+            f"{row[strongest]:.2f}, is on position {strongest} ({SOURCE[strongest]!r}).")
+    if position in MONTH:
+        return verdict(True, praise="the digits of the month are not in the source, so the "
+                                    "decoder reads the month's name and the model has learnt "
+                                    "the mapping." + seen)
+    if position in DAY:
+        return verdict(False, hint="those characters are the day; the decoder reads them when "
+                                   "it writes the last two characters. What in the source "
+                                   "says which month it is?")
+    if position in YEAR:
+        return verdict(False, hint="the year was read while writing the first four characters; "
+                                   "the month comes from somewhere else in the source.")
+    return verdict(False, hint=f"position {position} is a space; which characters of the "
+                               "source carry the month?")

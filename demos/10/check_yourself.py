@@ -1,7 +1,13 @@
-# Check yourself: the shipped date model turns "November 24, 2026" into an ISO date, greedily.
-# How many times does the encoder run, and how many times the decoder? Replace the guess.
+# Check yourself (predict, then run): the shipped date model rewrites "2026 Nov 24" as
+# "2026-11-24". The month's digits "11" are nowhere in the source. Predict which source
+# character the decoder reads most while it writes the second "1", give its position
+# (counting from 0), and run: the checker then shows where the model really looked.
 from exercises import check
+from exercises.ch10 import SOURCE
 
-answer = (1, 1)  # TODO: (encoder calls, decoder calls)
+for position, char in enumerate(SOURCE):
+    print(f"{position:2d} {char!r}")
 
-result = check("10/call_counts", answer)
+answer = None  # your predicted source position
+
+result = check("10/month_source", answer)

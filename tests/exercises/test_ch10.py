@@ -1,27 +1,29 @@
-"""exercises/ch10.py: the call-count checker accepts the counts and rejects typical slips."""
+"""exercises/ch10.py: a prediction of where cross-attention reads, checked against the model."""
+import numpy as np
+
 from exercises import check
-from exercises.ch10 import SOURCE, count_calls
+from exercises.ch10 import DAY, MONTH, SOURCE, YEAR, cross_attention_row
 
 
-def test_counts_come_from_running_the_model():
-    encoder_calls, decoder_calls, output = count_calls()
+def test_the_model_reads_the_month_name_for_the_month():
+    output, row = cross_attention_row()
     assert output == "2026-11-24"
-    assert encoder_calls == 1
-    assert decoder_calls == len(output) + 1  # every character, then end-of-sequence
+    assert np.isclose(row.sum(), 1.0)
+    assert int(np.argmax(row)) in MONTH, "the claim the exercise rests on"
+    assert SOURCE[MONTH.start:MONTH.stop] == "Nov" and SOURCE[DAY.start:DAY.stop] == "24"
 
 
-def test_accepts_the_right_counts(capsys):
-    assert check("10/call_counts", (1, len("2026-11-24") + 1))["correct"] is True
-    assert "Correct" in capsys.readouterr().out
+def test_accepts_any_position_in_the_month_name_and_shows_the_model(capsys):
+    for position in list(MONTH) + [float(MONTH.start)]:
+        assert check("10/month_source", position)["correct"] is True
+    out = capsys.readouterr().out
+    assert "Correct" in out and "strongest weight" in out
 
 
-def test_rejects_typical_slips_with_hints(capsys):
-    right_decoder = len("2026-11-24") + 1
-    for wrong, hint in [((right_decoder, right_decoder), "encoder"),
-                        ((1, right_decoder - 1), "end-of-sequence"),
-                        ((1, len(SOURCE)), "writes"),
-                        ((1, 1), "count")]:
-        outcome = check("10/call_counts", wrong)
+def test_rejects_typical_predictions_with_specific_hints():
+    for wrong, hint in [(DAY.start, "day"), (YEAR.start + 2, "year"), (4, "space"),
+                        ("v", "not a character"), (None, "set `answer`"), (2.5, "whole"),
+                        (len(SOURCE), "whole number from 0")]:
+        outcome = check("10/month_source", wrong)
         assert outcome["correct"] is False, wrong
         assert hint in outcome["hint"], (wrong, outcome["hint"])
-    assert str(right_decoder) not in capsys.readouterr().out
