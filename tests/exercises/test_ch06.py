@@ -23,6 +23,11 @@ def test_accepts_the_right_answer(capsys):
     assert capsys.readouterr().out.startswith("Correct")
 
 
+def test_accepts_three_significant_figures():
+    assert check("06/kv_cache_bytes", float(f"{_right():.3g}"))["correct"] is True
+    assert check("06/kv_cache_bytes", float(f"{_right():.1g}"))["correct"] is False
+
+
 @pytest.mark.parametrize("wrong, hint_word", [
     (lambda r: r * KV_CACHE_PROBLEM["n_heads"] // KV_CACHE_PROBLEM["n_kv_heads"], "query head"),
     (lambda r: r // 2, "factor 2"),
