@@ -38,8 +38,8 @@ F.show(F.bars(
     [repr(chars[j])[1:-1] or "space" for j in order], [cosine[q, j] for j in order],
     domain=(-1, 1), annotate=True, fmt=".2f", x_title="character, nearest first",
     y_title=f"cosine similarity to {query!r}",
-    caption=f"The ten rows of lm_tiny's embedding that point most nearly the way {query!r}'s "
-            "does."))
+    caption=f"The ten rows of lm_tiny's embedding that point most nearly the way the row of "
+            f"{query!r} does."))
 F.show(F.table(
     {"class": list(stats), "mean cosine inside": [s["within"] for s in stats.values()],
      "mean cosine to the rest": [s["outside"] for s in stats.values()],

@@ -54,7 +54,7 @@ uniform = float(np.log(config.vocab_size))  # loss of a model that knows nothing
 pc.figures.show(pc.figures.lines(
     np.arange(8, T, 16), {"loss": by_16}, points=True, x_title="position (16-position means)",
     y_title="loss (nats per character)", vlines={"max_len": T_train},
-    hlines={"uniform guess": uniform},
+    hlines={"uniform": uniform},
     caption=(f"lm_tiny's loss by position on held-out text, positions {scheme}: beyond the "
              f"{T_train} positions it was trained on, the loss climbs toward a uniform guess.")))
 for b, value in enumerate(by_block):
