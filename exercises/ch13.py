@@ -36,7 +36,7 @@ def expected_tokens(alpha, gamma):
 
 @register("13/tokens_per_call")
 def check_tokens_per_call(answer):
-    """Accept the expected tokens per target call for ``PROBLEM`` (within 1e-3)."""
+    """Accept the expected tokens per target call for ``PROBLEM`` (to two decimals or finer)."""
     if answer is None:
         return verdict(False, hint="set `answer` to a number of tokens.")
     try:
@@ -50,7 +50,7 @@ def check_tokens_per_call(answer):
     q = np.asarray(PROBLEM["q"], dtype=np.float64)
 
     def close(expected):
-        return abs(got - expected) <= 1e-3
+        return abs(got - expected) <= 0.006  # 2.95 for 2.952 passes
 
     if close(expected_tokens(alpha, gamma)):
         return verdict(True, praise="that is the expected number of tokens per target call.")

@@ -1,6 +1,6 @@
 # Check yourself: a draft model proposes gamma tokens per round and the target verifies them
 # in one call. With the target p and draft q below, how many tokens does one target call yield
-# on average? Replace `answer = None` with a number (or an expression).
+# on average (two decimals are enough)? Replace `answer = None` with a number or an expression.
 import numpy as np
 
 from exercises import check

@@ -41,7 +41,9 @@ mha = {"cache_gb": per_sequence_gb(m, m["h"], T),
 print(f"{model}: weights {weights_gb:.1f} GB in fp16 on {gpu_gb} GB of GPU memory")
 if weights_gb >= gpu_gb:
     print("  the weights alone do not fit: shard the model over more GPUs (raise gpu_gb)")
-print(f"  KV cache per sequence at T = {T}: {gqa['cache_gb']:.2f} GB with h_kv = {m['h_kv']}, "
+hypothetical = " (hypothetical: GPT-3 has no GQA)" if model == "GPT-3" else ""
+print(f"  KV cache per sequence at T = {T}: {gqa['cache_gb']:.2f} GB with h_kv = {m['h_kv']}"
+      f"{hypothetical}, "
       f"{mha['cache_gb']:.2f} GB with h_kv = h = {m['h']}")
 print(f"  sequences in flight: {gqa['sequences']} with GQA, {mha['sequences']} without")
 
@@ -52,7 +54,7 @@ facts = {"llama3_70b_gqa_gb": per_sequence_gb(llama70, llama70["h_kv"], 4096),
 
 Ts = np.arange(1024, 32768 + 1, 1024)  # (32,)
 pc.figures.show(pc.figures.lines(
-    Ts, {f"h_kv = {m['h_kv']} (GQA)": [sequences_that_fit(m, m["h_kv"], t, gpu_gb) for t in Ts],
+    Ts, {f"h_kv = {m['h_kv']} (GQA{', hypothetical' if model == 'GPT-3' else ''})": [sequences_that_fit(m, m["h_kv"], t, gpu_gb) for t in Ts],
          f"h_kv = {m['h']} (one per head)":
          [sequences_that_fit(m, m["h"], t, gpu_gb) for t in Ts]},
     vlines={f"T = {T}": T}, x_title="context length T (tokens)", y_title="sequences that fit",

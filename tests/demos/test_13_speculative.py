@@ -4,9 +4,9 @@ import pytest
 
 
 def _check(result, n_draft):
-    assert result["n_new"] == 40
+    assert result["n_new"] == 48
     # Each target call yields the accepted drafts plus one token of its own.
-    np.testing.assert_allclose(result["tokens_per_target_call"], 40 / result["target_calls"],
+    np.testing.assert_allclose(result["tokens_per_target_call"], 48 / result["target_calls"],
                                rtol=1e-12, err_msg="tokens_per_target_call")
     assert 1.0 <= result["tokens_per_target_call"] <= n_draft + 1
     assert 0.0 <= result["acceptance_rate"] <= 1.0
@@ -18,6 +18,8 @@ def test_default_run(cpython_run):
     outcome = cpython_run("13/speculative")
     assert outcome["error"] is None, outcome["error"]
     _check(outcome["result"], outcome["result"]["n_draft"])
+    # lm_draft really drafts for lm_tiny: more than one token per target call at gamma 4
+    assert outcome["result"]["tokens_per_target_call"] > 1.5
     (figure,) = outcome["figures"]  # p, q and the verified output for 8 characters
     assert figure["usermeta"]["itt"]["kind"] == "bars" and figure["usermeta"]["itt"]["caption"]
     rows = figure["layer"][0]["data"]["values"]
@@ -45,3 +47,16 @@ def test_one_step_output_distribution_is_the_target_independently():
         residual = np.maximum(p - q, 0)
         out = kept + (1 - kept.sum()) * residual / residual.sum()
         np.testing.assert_allclose(out, p, atol=1e-12, err_msg="one-step distribution")
+
+
+def test_runs_the_shipped_target_and_draft(run_with):
+    import pycore as pc
+
+    result = run_with("13/speculative", n_draft=3)
+    target, tok = pc.load_pretrained("lm_tiny")
+    draft, _ = pc.load_pretrained("lm_draft")
+    prompt = np.array(tok.encode("The attention "))
+    _, stats = pc.speculative_generate(target, draft, prompt, 48, n_draft=3, temperature=1.0,
+                                       seed=0)
+    assert stats["target_calls"] == result["target_calls"]
+    assert stats["acceptance_rate"] == result["acceptance_rate"]

@@ -18,6 +18,7 @@ def _right():
 def test_accepts_the_right_answer(capsys):
     outcome = check("13/tokens_per_call", _right())
     assert outcome["correct"] is True
+    assert check("13/tokens_per_call", round(_right(), 2))["correct"] is True  # 2.95
     assert capsys.readouterr().out.startswith("Correct")
 
 
