@@ -1,32 +1,40 @@
-"""exercises/ch09.py: the causality checker accepts the right mask and rejects the slips."""
+"""exercises/ch09.py: the reach of a change through a windowed causal stack, run and checked."""
 import numpy as np
 
 from exercises import check
-from exercises.ch09 import CAUSALITY_PROBLEM
+from exercises.ch09 import WINDOW_PROBLEM, reach, window_mask
 
-T, J = CAUSALITY_PROBLEM["T"], CAUSALITY_PROBLEM["changed"]
-
-
-def test_accepts_right_answer(capsys):
-    right = [t >= J for t in range(T)]
-    assert check("09/which_change", right)["correct"] is True
-    assert check("09/which_change", np.array(right, dtype=int))["correct"] is True
-    assert "Correct" in capsys.readouterr().out
+T, J, W = WINDOW_PROBLEM["T"], WINDOW_PROBLEM["changed"], WINDOW_PROBLEM["window"]
 
 
-def test_rejects_typical_mistakes_with_specific_hints(capsys):
+def test_the_stack_reaches_window_minus_one_further_per_block():
+    for layers in (1, 2, 3):
+        expected = (np.arange(T) >= J) & (np.arange(T) <= J + layers * (W - 1))
+        assert np.array_equal(reach(layers), expected), layers
+    assert window_mask(4, 2).tolist() == [[True, False, False, False], [True, True, False, False],
+                                           [False, True, True, False], [False, False, True, True]]
+
+
+def test_accepts_right_answer_as_bools_or_ints(capsys):
+    right = (np.arange(T) >= J) & (np.arange(T) <= J + 2 * (W - 1))
+    assert check("09/window_reach", right)["correct"] is True
+    assert check("09/window_reach", right.astype(int).tolist())["correct"] is True
+    out = capsys.readouterr().out
+    assert "Correct" in out and "moved at positions [3, 4, 5, 6, 7]" in out
+
+
+def test_rejects_typical_mistakes_with_specific_hints():
     t = np.arange(T)
-    cases = {
-        "own position left out": (t > J, "own position"),
-        "reversed": (t <= J, "other way"),
-        "reversed, strict": (t < J, "other way"),
-        "everything": (np.ones(T, dtype=bool), "bidirectional"),
-        "nothing": (np.zeros(T, dtype=bool), "for each position"),
-        "wrong shape": ([True] * 3, "expected"),
-        "missing": (None, "set"),
-    }
-    for label, (answer, hint_word) in cases.items():
-        verdict = check("09/which_change", answer)
-        assert verdict["correct"] is False, label
-        assert hint_word in verdict["hint"], label
-    assert "Not yet" in capsys.readouterr().out
+    cases = [
+        ((t >= J) & (t <= J + W - 1), "one block's reach"),  # forgot the second block
+        (t >= J, "window limits"),  # forgot the window: every later position
+        (t <= J + 4, "causal"),  # the change read backwards too
+        (np.ones(T), "causal"),
+        (np.zeros(T), "block by block"),
+        ([True] * 3, "one value per position"),
+        (None, "set `answer`"),
+    ]
+    for wrong, hint in cases:
+        outcome = check("09/window_reach", wrong)
+        assert outcome["correct"] is False, wrong
+        assert hint in outcome["hint"], (wrong, outcome["hint"])
