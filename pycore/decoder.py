@@ -162,17 +162,17 @@ def decoder_backward(dlogits, fcache):
     else:
         grads["lm_head"] = h2.T @ d2  # (d_model, V)
         dx = dlogits @ params["lm_head"].T  # (B, T, d_model)
-    if config.norm_position == "pre":
-        dx, grads["final_norm"] = norm_backward(dx, fcache["final_norm"], config.norm)
     layer_grads = []
     try:
+        if config.norm_position == "pre":
+            dx, grads["final_norm"] = norm_backward(dx, fcache["final_norm"], config.norm)
         for bc in reversed(fcache["blocks"]):
             dx, g = block_backward(dx, bc)
             layer_grads.append(g)
+        grads["layers"] = layer_grads[::-1]
+        grads.update(embed_backward(dx, fcache["embed"], params))
     except ValueError as exc:  # an overflow deep in a block: say which input caused it
-        raise ValueError(f"backpropagating dlogits through the blocks failed: {exc}") from exc
-    grads["layers"] = layer_grads[::-1]
-    grads.update(embed_backward(dx, fcache["embed"], params))
+        raise ValueError(f"backpropagating dlogits through the model failed: {exc}") from exc
     if config.tie_embeddings:
         grads["tokens"] = grads["tokens"] + dE_out
     return check_finite_gradients(grads, "dlogits is")

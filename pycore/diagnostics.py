@@ -150,7 +150,7 @@ def check_attention_weights(weights, *, causal: bool = True, atol: float = 1e-8)
     future = 0.0
     if causal:
         allowed = np.tril(np.ones((T, S), dtype=bool), k=S - T)  # (T, S)
-        future = float(np.max(np.abs(a[..., ~allowed]))) if (~allowed).any() else 0.0
+        future = float(np.max(np.abs(a[..., ~allowed]))) if a[..., ~allowed].size else 0.0
     negative = float(min(0.0, np.min(a))) if a.size else 0.0
     passed = row_error <= atol and future <= atol and negative >= -atol
     detail = (f"max |row sum - 1| = {row_error:.2e}, max weight on a future key = {future:.2e}, "
