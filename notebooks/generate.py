@@ -38,6 +38,8 @@ if sys.platform == "emscripten":
 DEMO_LINE = re.compile(r"^\s*\{\{\s*demo\(\s*[\"']([0-9]{2}/[A-Za-z0-9_]+)[\"']\s*\)\s*\}\}\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 BLOCK_START = re.compile(r"^(!!!|\?\?\?|===)")
+# An architecture diagram is an SVG the site inlines; a notebook cell has no way to show it.
+DIAGRAM_LINE = re.compile(r"^\s*\{\{\s*diagram\(.*\)\s*\}\}\s*$")
 
 
 def _load_demo_hook():
@@ -80,13 +82,13 @@ def _notebook(cells, title):
 
 
 def _prose_lines(lines):
-    """Plain paragraphs of ``lines``: admonitions, tabs and fenced code blocks dropped."""
+    """Plain paragraphs of ``lines``: admonitions, tabs, diagrams and fenced code dropped."""
     kept, in_block, in_fence = [], False, False
     for line in lines:
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
-        if in_fence:
+        if in_fence or DIAGRAM_LINE.match(line):
             continue
         if BLOCK_START.match(line):
             in_block = True
