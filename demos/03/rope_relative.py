@@ -32,8 +32,10 @@ additive = (q + pe) @ (k + pe).T  # (T, T)
 
 norm_error = np.max(np.abs(np.linalg.norm(q_rot, axis=1) - np.linalg.norm(q)))
 
+# Each RoPE diagonal holds equal scores up to rounding (1e-15), which differs between NumPy
+# builds; rounded to 10 decimals, the page and CPython agree on which equal cell is largest.
 pc.figures.show(pc.figures.panels([
-    pc.figures.heatmap(s, diverging=True, row_title="query position m",
+    pc.figures.heatmap(np.round(s, 10), diverging=True, row_title="query position m",
                        col_title="key position n", value_title=name, title=title,
                        caption=f"{title} for every m and n.")
     for s, name, title in ((scores, "score", "RoPE: (Rₘq)·(Rₙk)"),
