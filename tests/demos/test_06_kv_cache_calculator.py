@@ -23,9 +23,12 @@ def test_llama3_70b_at_4096_tokens_fp16(cpython_run):
     gpt3 = models["gpt3_175b"]
     assert gpt3["built_gb"] == pytest.approx(_kv_gb(96, 96, 128, 4096))
     assert gpt3["saving"] == pytest.approx(1.0)
+    # ... and a context of 2,048 tokens (Brown et al. 2020), which 4,096 exceeds: flagged.
+    assert gpt3["beyond_context"] is True and llama["beyond_context"] is False
     (figure,) = outcome["figures"]
     assert figure["usermeta"]["itt"]["kind"] == "bars"
     assert "T = 4,096 tokens, fp16, batch 1" in figure["usermeta"]["itt"]["caption"]
+    assert "GPT-3: T is beyond the model's context." in figure["usermeta"]["itt"]["caption"]
     heights = {(row["category"], row["group"]): row["value"]
                for row in figure["layer"][0]["data"]["values"]}
     names = {"Llama3-8B": "llama3_8b", "Llama3-70B": "llama3_70b", "Mistral7B": "mistral_7b",
@@ -43,6 +46,20 @@ def test_controls_change_the_sizes_consistently(T, dtype, nbytes, batch, run_wit
     result = run_with("06/kv_cache_calculator", T=T, dtype=dtype, batch=batch,
                       model="Mistral7B")
     chosen = result["chosen"]
-    assert chosen["built_gb"] == pytest.approx(_kv_gb(32, 8, 128, T, nbytes, batch), rel=1e-12)
-    assert chosen["mha_gb"] == pytest.approx(_kv_gb(32, 32, 128, T, nbytes, batch), rel=1e-12)
+    # Mistral 7B's rolling buffer keeps at most its 4,096-token sliding window.
+    kept = min(T, 4096)
+    assert chosen["cached_tokens"] == kept
+    assert chosen["built_gb"] == pytest.approx(_kv_gb(32, 8, 128, kept, nbytes, batch),
+                                               rel=1e-12)
+    assert chosen["mha_gb"] == pytest.approx(_kv_gb(32, 32, 128, kept, nbytes, batch),
+                                             rel=1e-12)
     assert chosen["saving"] == pytest.approx(4.0)
+    llama = result["models"]["llama3_8b"]
+    assert llama["built_gb"] == pytest.approx(_kv_gb(32, 8, 128, T, nbytes, batch), rel=1e-12)
+    # GPT-3 holds 2,048 tokens: any T beyond that is flagged, never silently computed.
+    assert result["models"]["gpt3_175b"]["beyond_context"] is (T > 2048)
+
+
+def test_gpt3_within_its_context_is_not_flagged(run_with):
+    result = run_with("06/kv_cache_calculator", T=2048)
+    assert not any(sizes["beyond_context"] for sizes in result["models"].values())
