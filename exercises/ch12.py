@@ -1,54 +1,63 @@
-"""Chapter 12 "Check yourself": the compute-optimal model size for a training budget.
+"""Chapter 12 "Check yourself": predict the loss of an untrained model, then measure it.
 
-Training a model of N parameters on D tokens costs about C = 6 N D FLOPs (Kaplan et al. 2020,
-section 2.1); Hoffmann et al. (2022, section 3 and Table 3) find the compute-optimal D is about
-20 tokens per parameter. The reader solves C = 6 N (20 N) for N. The checker recomputes N from
-``CHINCHILLA_PROBLEM`` and recognises the usual slips (no square root, D = N, answering D).
+A freshly initialised model has small random weights, so its logits are all close to 0 and
+its softmax is close to uniform over the V tokens. Every next token then gets probability
+about 1/V, and the next-token cross-entropy, the mean of -log p, is about log V in nats.
+The chapter shows this for the book's 109-character tokenizer (log 109 = 4.69); here the
+model reads bytes, V = 256, so the reader must carry the reasoning over rather than copy a
+number. The demo then measures the loss of an untrained byte-level model on held-out text;
+the checker recognises the usual slips (bits, log base 10, the probability itself, V itself,
+the character tokenizer's value) and never prints the answer.
 """
 import math
 
 from . import register, verdict
 
-CHINCHILLA_PROBLEM = {
-    "compute": 3e21,  # C, training FLOPs
-    "tokens_per_parameter": 20,  # D / N at the compute optimum
+#: The setting of the prediction: a byte-level vocabulary (every UTF-8 byte), and one sentence
+#: of the corpus's held-out 10 % (models/corpus.txt) for the demo to measure on.
+INITIAL_LOSS_PROBLEM = {
+    "vocab_size": 256,
+    "text": "The FFN is a small two-layer perceptron applied to every position",
 }
-# Readers may round to two or three significant figures.
-RTOL = 0.02
+# "To two decimals" in the page: a prediction within 0.06 of log V counts (5.5 passes).
+TOLERANCE = 0.06
 
 
-def compute_optimal_params(compute, tokens_per_parameter):
-    """N with 6 N D = C and D = tokens_per_parameter * N, i.e. N = sqrt(C / (6 r))."""
-    return math.sqrt(compute / (6.0 * tokens_per_parameter))
+def _slips(V):
+    """Typical wrong predictions, each with its hint."""
+    return [
+        (math.log2(V), "that is in bits; the loss is measured in nats, with the natural log."),
+        (math.log10(V), "that uses log base 10; the loss uses the natural log."),
+        (1.0 / V, "that is the probability each token gets; the loss is -log of it."),
+        (float(V), "that is the number of tokens; the loss is -log of the probability each "
+                   "one gets."),
+        (0.0, "an untrained model knows nothing yet, so it cannot be certain of the right "
+              "token: what probability does it give each of the V tokens?"),
+        (math.log(109), "that is log V for the 109-character tokenizer; this model reads "
+                        "bytes."),
+    ]
 
 
-@register("12/compute_optimal")
-def check_compute_optimal(answer):
-    """Accept the compute-optimal parameter count N for ``CHINCHILLA_PROBLEM``."""
-    C = CHINCHILLA_PROBLEM["compute"]
-    r = CHINCHILLA_PROBLEM["tokens_per_parameter"]
-    if answer is None:
-        return verdict(False, hint="set `answer` to one number: the parameter count N.")
+@register("12/initial_loss")
+def check_initial_loss(prediction):
+    """Accept log V (nats), within ``TOLERANCE``, for ``INITIAL_LOSS_PROBLEM``."""
+    if prediction is None:
+        return verdict(False, hint="set `prediction` to a number (nats per character).")
     try:
-        got = float(answer)
+        got = float(prediction)
     except (TypeError, ValueError):
-        return verdict(False, hint="`answer` should be a single number (a parameter count).")
-    if not math.isfinite(got) or got <= 0:
-        return verdict(False, hint="a parameter count is a positive, finite number.")
-    N = compute_optimal_params(C, r)
-
-    def close(expected):
-        return math.isclose(got, expected, rel_tol=RTOL)
-
-    if close(N):
-        return verdict(True, praise="that model size spends the budget compute-optimally.")
-    if close(r * N):
-        return verdict(False, hint="that is the number of training tokens D; the question asks "
-                               "for the parameters N.")
-    if close(compute_optimal_params(C, 1)):
-        return verdict(False, hint="you set D = N; at the optimum D is about 20 times N.")
-    if close(C / (6.0 * r)):
-        return verdict(False, hint="C / (6 x 20) is N squared, not N: take the square root.")
-    if close(C / 6.0) or close(C / (2.0 * r)):
-        return verdict(False, hint="write C = 6 N D, substitute D = 20 N, then solve for N.")
-    return verdict(False, hint="substitute D = 20 N into C = 6 N D and solve for N.")
+        return verdict(False, hint="`prediction` should be a single number.")
+    if not math.isfinite(got):
+        return verdict(False, hint="a loss is a finite number.")
+    V = INITIAL_LOSS_PROBLEM["vocab_size"]
+    if abs(got - math.log(V)) <= TOLERANCE:
+        return verdict(True, praise="a near-uniform softmax gives each token about 1/V, and "
+                                    "-log(1/V) = log V.")
+    if got < 0:
+        return verdict(False, hint="a cross-entropy, a mean of -log p with p <= 1, is never "
+                                   "negative.")
+    for value, hint in _slips(V):
+        if abs(got - value) <= 0.02 * abs(value) + 1e-3:  # 2 %, and a little for 0
+            return verdict(False, hint=hint)
+    return verdict(False, hint="an untrained model's softmax is close to uniform: what is "
+                               "-log p when each of the V tokens gets the same p?")

@@ -1,10 +1,34 @@
-"""demos/12/train_tiny.py: the first loss is the untrained model's, and training lowers it."""
+"""demos/12/train_tiny.py: real text with a held-out split; the first loss is the untrained
+model's; training lowers both losses; the yardstick is lm_tiny on the same held-out text."""
+import pathlib
+
 import numpy as np
 from numpy.testing import assert_allclose
 
 import pycore as pc
 
-TEXT = "the cat sat on the mat. the dog sat on the log. " * 4  # the demo's text, restated
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _texts():
+    source = (ROOT / "demos/12/train_tiny.py").read_text(encoding="utf-8")
+    namespace = {}
+    start = source.index("TRAIN_PIECES = [")
+    end = source.index("\n)\n", source.index("VALIDATION = (")) + 3
+    exec(source[start:end], namespace)
+    return namespace["TRAIN_PIECES"], namespace["VALIDATION"]
+
+
+def test_training_text_and_validation_text_are_the_corpus_split():
+    pieces, validation = _texts()
+    corpus = (ROOT / "models/corpus.txt").read_text(encoding="utf-8")
+    cut = int(len(corpus) * 0.9)  # models/train_lm.py holds out the last 10 %
+    assert len(pieces) == 10 and all(len(piece) == 320 for piece in pieces)
+    for piece in pieces:
+        at = corpus.find(piece)
+        assert 0 <= at and at + len(piece) <= cut, "a training piece outside the first 90 %"
+    assert len(validation) == 8 * 32 + 1
+    assert corpus.find(validation) >= cut, "validation text outside the held-out 10 %"
 
 
 def _numpy_cross_entropy(logits, targets):
@@ -13,40 +37,51 @@ def _numpy_cross_entropy(logits, targets):
     return float(-np.take_along_axis(log_probs, targets[..., None], axis=-1).mean())
 
 
-def test_first_loss_is_the_untrained_models_loss_on_the_first_batch(run_with):
+def test_first_losses_are_the_untrained_models(run_with):
     result = run_with("12/train_tiny", steps=10)
-    chars = sorted(set(TEXT))
-    data = np.array([chars.index(c) for c in TEXT])  # (N,)
-    V = len(chars)
+    pieces, validation = _texts()
+    _, tok = pc.load_pretrained("lm_tiny")
+    data = np.array(tok.encode("".join(pieces)))
+    V = tok.vocab_size
     config = pc.TransformerConfig(vocab_size=V, d_model=32, n_heads=2, n_layers=1, d_ff=64,
-                                  max_len=16)
+                                  max_len=32)
     rng = np.random.default_rng(0)
-    starts = rng.integers(0, data.size - 16, size=8)  # as the loop's batch sampler draws
-    ids = data[starts[:, None] + np.arange(16)]  # (B, T)
-    targets = data[starts[:, None] + np.arange(16) + 1]  # (B, T)
-    logits = pc.DecoderLM(config, seed=0)(ids)  # (B, T, V)
-    assert_allclose(result["first_loss"], _numpy_cross_entropy(logits, targets), rtol=1e-10,
-                    err_msg="first_loss")
-    assert result["steps"] == 10
-    assert result["vocab_size"] == V
+    starts = rng.integers(0, data.size - 32, size=8)  # as the loop's batch sampler draws
+    ids = data[starts[:, None] + np.arange(32)]  # (B, T)
+    targets = data[starts[:, None] + np.arange(32) + 1]  # (B, T)
+    untrained = pc.DecoderLM(config, seed=0)
+    assert_allclose(result["first_loss"], _numpy_cross_entropy(untrained(ids), targets),
+                    rtol=1e-10, err_msg="first_loss")
+    val = np.array(tok.encode(validation))
+    assert_allclose(result["first_val"],
+                    _numpy_cross_entropy(untrained(val[:-1].reshape(8, 32)),
+                                         val[1:].reshape(8, 32)), rtol=1e-10)
+    assert result["steps"] == 10 and result["vocab_size"] == V == 109
     assert_allclose(result["log_V"], np.log(V), rtol=1e-12, err_msg="log_V")
 
 
-def test_default_run_learns(run_with):
+def test_default_run_learns_and_lm_tiny_is_the_yardstick(run_with):
     result = run_with("12/train_tiny")
-    assert result["steps"] == 60
-    # An untrained model sits near log V; 60 steps must get well below it.
-    assert abs(result["first_loss"] - result["log_V"]) < 0.5
-    assert result["last_loss"] < 0.5 * result["log_V"], result["last_loss"]
+    assert result["steps"] == 60 and result["checkpoints"] == list(range(0, 61, 10))
+    # untrained: near log V; 60 steps: clearly below it on held-out text, yet far above
+    # lm_tiny (the prose compares the three)
+    assert abs(result["first_val"] - result["log_V"]) < 0.1
+    assert result["last_val"] < result["log_V"] - 1.0, result["last_val"]
+    model, tok = pc.load_pretrained("lm_tiny")
+    _, validation = _texts()
+    val = np.array(tok.encode(validation))
+    assert_allclose(result["lm_tiny_val"],
+                    _numpy_cross_entropy(model(val[:-1].reshape(8, 32)), val[1:].reshape(8, 32)),
+                    rtol=1e-10)
+    assert result["lm_tiny_val"] < result["last_val"] - 1.0
 
 
-def test_figure_holds_the_loss_curve_and_log_V(cpython_run):
+def test_figure_holds_both_curves_and_the_reference_lines(cpython_run):
     outcome = cpython_run("12/train_tiny")
     result = outcome["result"]
     (figure,) = outcome["figures"]
     assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
     rows = figure["layer"][0]["data"]["values"]
-    assert [row["x"] for row in rows] == list(range(1, result["steps"] + 1))
-    assert rows[0]["y"] == result["first_loss"] and rows[-1]["y"] == result["last_loss"]
-    rules = [layer for layer in figure["layer"][1:] if layer["mark"]["type"] == "rule"]
-    assert rules[0]["data"]["values"][0]["value"] == result["log_V"]
+    val = [row["y"] for row in rows if row["series"] == "validation (held out)"]
+    assert val == result["val_curve"]
+    assert {row["x"] for row in rows} == set(result["checkpoints"])

@@ -1,37 +1,42 @@
-"""exercises/ch12.py: the compute-optimal checker accepts N, rejects the usual slips."""
-import numpy as np
+"""exercises/ch12.py: the initial-loss checker accepts log V (rounded too), rejects the slips."""
+import math
+import pathlib
 
 from exercises import check
-from exercises.ch12 import CHINCHILLA_PROBLEM
+from exercises.ch12 import INITIAL_LOSS_PROBLEM
 
-C = CHINCHILLA_PROBLEM["compute"]
-R = CHINCHILLA_PROBLEM["tokens_per_parameter"]
+V = INITIAL_LOSS_PROBLEM["vocab_size"]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_problem_is_bytes_and_held_out_text():
+    assert V == 256
+    corpus = (ROOT / "models/corpus.txt").read_text(encoding="utf-8")
+    assert corpus.find(INITIAL_LOSS_PROBLEM["text"]) >= int(len(corpus) * 0.9)
 
 
 def test_accepts_right_answer(capsys):
-    # C = 6 N (R N) = 6 R N^2.
-    right = np.sqrt(C / (6 * R))
-    assert check("12/compute_optimal", right)["correct"] is True
-    assert check("12/compute_optimal", float(f"{right:.3g}"))["correct"] is True  # rounded
+    for answer in (math.log(V), 5.55, 5.5, "5.545"):
+        assert check("12/initial_loss", answer)["correct"] is True, answer
     assert "Correct" in capsys.readouterr().out
 
 
 def test_rejects_typical_mistakes_with_specific_hints(capsys):
-    right = np.sqrt(C / (6 * R))
     cases = {
-        "tokens instead of parameters": (R * right, "tokens"),
-        "D = N": (np.sqrt(C / 6), "D = N"),
-        "no square root": (C / (6 * R), "square root"),
-        "N times D": (C / 6, "substitute"),
-        "twice the answer": (2 * right, "substitute"),
-        "missing": (None, "set"),
-        "not a number": ("many", "single number"),
-        "negative": (-right, "positive"),
+        "bits": (round(math.log2(V), 2), "bits"),
+        "log10": (round(math.log10(V), 2), "base 10"),
+        "the probability": (round(1 / V, 4), "probability each token gets"),
+        "V itself": (V, "number of tokens"),
+        "zero": (0, "knows nothing"),
+        "the character tokenizer's": (4.69, "109-character"),
+        "negative": (-5.55, "never negative"),
+        "far off": (12.0, "uniform"),
+        "missing": (None, "set `prediction`"),
+        "not a number": ("lots", "single number"),
     }
     for label, (answer, hint_word) in cases.items():
-        verdict = check("12/compute_optimal", answer)
-        assert verdict["correct"] is False, label
-        assert hint_word in verdict["hint"], (label, verdict["hint"])
+        outcome = check("12/initial_loss", answer)
+        assert outcome["correct"] is False, label
+        assert hint_word in outcome["hint"], (label, outcome["hint"])
     out = capsys.readouterr().out
-    assert "Not yet" in out
-    assert f"{right:.3g}" not in out and f"{right:g}" not in out, "a hint must not give N"
+    assert "5.5" not in out, "a hint must not give the answer"
