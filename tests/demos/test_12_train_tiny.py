@@ -85,3 +85,15 @@ def test_figure_holds_both_curves_and_the_reference_lines(cpython_run):
     val = [row["y"] for row in rows if row["series"] == "validation (held out)"]
     assert val == result["val_curve"]
     assert {row["x"] for row in rows} == set(result["checkpoints"])
+
+
+def test_prose_facts_about_lm_tiny_match_its_training_record():
+    """Chapter 12 states lm_tiny's training run; models/lm_metrics.json and README record it."""
+    import json
+
+    metrics = json.loads((ROOT / "models/lm_metrics.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "models/README.md").read_text(encoding="utf-8")
+    chapter = (ROOT / "docs/chapters/12-training.md").read_text(encoding="utf-8")
+    assert metrics["lm_tiny"]["steps"] == 1200
+    assert "batch 16 windows of 64" in readme and "last 10 %" in readme
+    assert "1,200 AdamW steps of 16\nwindows of 64 characters" in chapter
