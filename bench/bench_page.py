@@ -91,7 +91,7 @@ def cold_load(browser, url, throttle_mbit_s=0):
         cdp.send("Network.emulateNetworkConditions", {
             "offline": False, "latency": 20, "downloadThroughput": rate,
             "uploadThroughput": rate})
-    page.goto(url, wait_until="domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded", timeout=120_000)
     page.wait_for_selector(".itt-demo .cm-editor", timeout=120_000)
     first = page.locator(".itt-demo").first
     first.get_by_role("button", name="Run", exact=True).click()

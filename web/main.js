@@ -1,9 +1,9 @@
 // Page script (docs/assets/build/itt.js): enhances every demo on each page view.
 //
-// Python starts as soon as a page with demos loads: in its worker, off the main thread, so
-// the text is readable at once, and the first Run finds Python ready or nearly (starting it
-// only when a demo scrolled into view cost chapter 04 about 2.5 s of its first result,
-// measured with bench/bench_page.py). Pages without demos never start it.
+// Python starts as soon as a page with demos has loaded (DOMContentLoaded), in its worker,
+// off the main thread: the text is readable at once, and the first Run finds Python ready or
+// nearly (starting it only when a demo scrolled into view cost chapter 04 about 2.5 s of its
+// first result, measured with bench/bench_page.py). Pages without demos never start it.
 //
 // Cross-origin isolation: no service worker is installed to add COOP/COEP headers. Such a
 // worker only takes effect after it has installed, so the first visit would have to reload
@@ -19,8 +19,14 @@ import { loadFigures } from "./figure-loader.js";
 
 const config = readConfig();
 const runtime = getRuntime(config);
-// Before Material's document$ and the editors: the worker's downloads begin at once.
-if (document.querySelector(".itt-demo")) runtime.start().catch(() => {});
+// At DOMContentLoaded, before Material's document$ and the editors: the page's own scripts
+// have arrived (on a slow network Pyodide's 27 MB would otherwise delay them), and the
+// worker's downloads begin without waiting for the editors to be built.
+function startIfDemos() {
+  if (document.querySelector(".itt-demo")) runtime.start().catch(() => {});
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startIfDemos);
+else startIfDemos();
 
 // Figures built at build time are drawn by the renderer that draws live ones, as soon as the
 // page shows (their static SVG stands in until then). Matplotlib is never preloaded: the
