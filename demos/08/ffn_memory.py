@@ -59,7 +59,7 @@ def context(p):
 
 
 rows = {"neuron": chosen,
-        "fires most after": ["  ".join(context(int(p)) for p in firing[i][:3]) for i in chosen],
+        "fires most after": [" ".join(context(int(p)) for p in firing[i][:2]) for i in chosen],
         "value promotes": [" ".join(visible(tok.decode([int(j)])) for j in top_promoted[i])
                            for i in chosen],
         "agreement": [float(agreement[i]) for i in chosen]}

@@ -32,11 +32,20 @@ F.show(F.bars(stages, losses, y_title="next-character loss (nats)", annotate=Tru
                        "embedding and after each block. The embedding alone predicts the "
                        "current character again, worse than a uniform guess; each block "
                        "lowers the loss.")))
-F.show(F.table({"stage": ["text (shifted)"] + stages,
-                "predicted next characters": [text[1:]] + guesses,
-                "right": [""] + [f"{a:.0%}" for a in accuracies]},
-               caption=("The most likely next character at every position, read after each "
-                        "stage, under the true next characters.")))
+shown = min(len(text) - 1, 16)  # the first positions, one row each, so the table fits a phone
+
+
+def visible(char):
+    return char.replace(" ", "␣").replace("\n", "⏎")
+
+
+columns = {"text up to t": ["…" * (t > 5) + visible(text[max(0, t - 5): t + 1])
+                            for t in range(shown)],
+           "true next": [visible(text[t + 1]) for t in range(shown)]}
+for stage, guess in zip(stages, guesses):
+    columns[stage] = [visible(guess[t]) for t in range(shown)]
+F.show(F.table(columns, caption=("The most likely next character after each stage, for the "
+                                 "first positions of the text, beside the true one.")))
 for stage, loss, guess in zip(stages, losses, guesses):
     print(f"{stage:10s} loss {loss:5.2f} nats  {guess!r}")
 print(f"uniform guess over {model.config.vocab_size} characters: {uniform:.2f} nats")
