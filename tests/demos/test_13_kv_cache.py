@@ -12,7 +12,7 @@ def test_cached_and_uncached_tokens_are_identical(cpython_run):
     assert result["identical"] is True
     assert result["n_tokens"] == result["T_prompt"] + result["n_new"]
     model, tok = pc.load_pretrained("lm_tiny")
-    assert result["T_prompt"] == len(tok.encode("The attention "))
+    assert result["T_prompt"] == len(tok.encode("The attention ")) and result["batch"] == 8
     assert result["n_tokens"] <= model.config.max_len
     (figure,) = outcome["figures"]  # the work both ways, deterministic
     assert figure["usermeta"]["itt"]["kind"] == "lines" and figure["usermeta"]["itt"]["caption"]
@@ -27,7 +27,7 @@ def test_cached_and_uncached_tokens_are_identical(cpython_run):
     assert points[n] == result["positions_cached"]
     # 48 new tokens: 29.5x fewer positions; the prose says the cache is faster here.
     assert result["work_ratio"] > 29
-    assert result["speedup"] > 1.0, result
+    assert result["speedup"] > 1.5, result  # about 4x on an idle machine, batch 8
     np.testing.assert_allclose(result["speedup"],
                                result["seconds_uncached"] / result["seconds_cached"])
 
