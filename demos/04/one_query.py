@@ -62,7 +62,7 @@ print("with Q = K = V = X the scores X X^T are symmetric, and each token's large
 F = pc.figures
 F.show(
     F.bars(tokens[:i + 1], {name: w[i, :i + 1] for name, w in weights_by_mixing.items()},
-           domain=(0, 1), annotate=True, fmt=".2f", x_title="key (earlier token)",
+           domain=(0, 1), annotate=True, fmt=".2f", x_title="key (a token it may see)",
            y_title="weight", caption=(
                f"How the query '{query}' splits its attention over the tokens it may see, "
                "three ways: a uniform average, attention with learned projections, and "
