@@ -81,6 +81,7 @@ result = {
     "output": {name.replace("Q = K = V = X", "identity"): w[i] @ values_by_mixing[name]
                for name, w in weights_by_mixing.items()},
     "it_on_cat": float(attention[3, 1]),
+    "it_cat_score": float(Q[3] @ K[1] / np.sqrt(K.shape[-1])),
     "sat_on_cat": float(attention[2, 1]),
     "identity_symmetric": bool(np.allclose(X @ X.T, (X @ X.T).T)),
     "identity_self_preferred": len(self_preferred),

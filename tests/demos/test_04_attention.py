@@ -256,7 +256,8 @@ def test_rendered_chapter_shows_the_computed_numbers():
     assert r"QK^\top = \begin{bmatrix}1 & 1 & 1 \\ 1 & 1 & 1 \\ 1 & 1 & 2\end{bmatrix}" in markdown
     sat = np.exp([0.5, 0.5, 1.0]) / (2 * np.exp(0.5) + np.exp(1.0))
     assert f"weight {sat[2]:.3f} against\n{sat[0]:.3f} on each other" in markdown
-    assert "$q = (6, 0)$" in markdown
+    assert "$q = (6, 0)$" in markdown and "$k = (1, 0)$" in markdown
+    assert "$v = (1, 0)$" in markdown and f"= {6 / np.sqrt(2):.2f}$" in markdown
     it_on_cat = np.exp(6 / np.sqrt(2)) / (np.exp(6 / np.sqrt(2)) + 3)
     assert f"“it” puts {it_on_cat:.2f} on “cat”" in markdown
     assert "1,536 tokens at GPT-2 small's" in markdown
@@ -277,6 +278,7 @@ def test_one_query_three_ways_to_mix_the_past():
     e = np.exp(6 / np.sqrt(2))
     np.testing.assert_allclose(weights["attention"], np.array([1, e, 1, 1]) / (e + 3))
     assert result["it_on_cat"] > 0.95
+    assert result["it_cat_score"] == pytest.approx(6 / np.sqrt(2))
     np.testing.assert_allclose(result["output"]["attention"], [e / (e + 3), 1 / (e + 3)])
     np.testing.assert_allclose(result["output"]["uniform"], [0.25, 0.25])
     # Q = K = V = X: x_i . x_j / 2 is 1/2 on the diagonal, 0 elsewhere: each token prefers
