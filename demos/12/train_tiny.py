@@ -7,7 +7,7 @@ import numpy as np
 
 import pycore as pc
 
-steps = 60  # @param {type: "slider", min: 10, max: 300, step: 10}
+steps = 40  # @param {type: "slider", min: 10, max: 300, step: 10}
 lr = 0.01  # @param {type: "select", options: [0.001, 0.003, 0.01, 0.03]}
 every = 10  # steps between validation measurements
 
