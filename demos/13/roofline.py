@@ -4,8 +4,6 @@
 # (FLOPs per byte read) against the chip's ridge point (peak FLOP/s over bandwidth) says
 # which roof limits it. Chip numbers: TPU v4 from Pope et al. (2022); A100 and H100 from
 # NVIDIA's datasheets (dense bf16, SXM). The model shape is Llama-3-8B's.
-import numpy as np
-
 import pycore as pc
 
 hardware = "TPU v4"  # @param {type: "select", options: ["TPU v4", "A100 80GB", "H100 SXM"]}
@@ -23,6 +21,7 @@ FP16 = 2  # bytes per value, weights and cache
 
 def decode_step(B, T):
     """FLOPs and bytes read by one decoding step of B sequences with T cached tokens each."""
+    B = float(B)  # Python floats: the browser's NumPy integers are 32-bit and would overflow
     flops = B * (2 * N + 4 * L * T * D_MODEL)  # weights, then q.k and a.v over T keys
     n_bytes = FP16 * N + B * pc.kv_cache_bytes(L, H_KV, D_HEAD, T, bytes_per_value=FP16)
     return flops, n_bytes
@@ -51,7 +50,7 @@ kv_limit = (2 * N + 4 * L * T * D_MODEL) / pc.kv_cache_bytes(L, H_KV, D_HEAD, T,
 if kv_limit is not None:
     print(f"however large the batch, the KV reads cap the intensity at {kv_limit:.0f} FLOP/byte")
 
-batches = 2 ** np.arange(0, 10)  # (10,) 1 .. 512
+batches = [2 ** i for i in range(10)]  # 1 .. 512
 pc.figures.show(pc.figures.lines(
     batches, {f"{T} cached tokens": [tokens_per_second(b, T, peak, bandwidth) for b in batches],
               "weights only (T = 0)": [tokens_per_second(b, 0, peak, bandwidth)

@@ -32,3 +32,23 @@ def test_large_batch_without_cache_reaches_the_compute_roof(run_with, hardware):
 def test_long_context_caps_the_intensity(run_with):
     r = run_with("13/roofline", batch=512, T=8192)
     assert r["intensity"] < r["kv_limit"] < r["ridge"]  # never compute-bound at this context
+
+
+def test_figure_throughput_recomputed_and_growing_with_batch(cpython_run):
+    """Every point of the figure by hand (batch 16 at T = 1024 overflowed 32-bit integers in
+    the browser once), and throughput never falls as the batch grows."""
+    outcome = cpython_run("13/roofline")
+    r = outcome["result"]
+    (figure,) = outcome["figures"]
+    rows = figure["layer"][0]["data"]["values"]
+    peak, bandwidth, N = 275e12, 1.2e12, 8.03e9
+    for T, name in ((r["T"], f"{r['T']} cached tokens"), (0, "weights only (T = 0)")):
+        points = sorted((row["x"], row["y"]) for row in rows if row["series"] == name)
+        assert [x for x, _ in points] == [2 ** i for i in range(10)]
+        for B, y in points:
+            kv = 2 * 32 * 8 * 128 * T * 2
+            flops = B * (2 * N + 4 * 32 * T * 4096)
+            seconds = max(flops / peak, (2 * N + B * kv) / bandwidth)
+            assert y == pytest.approx(B / seconds), (name, B)
+        ys = [y for _, y in points]
+        assert all(b >= a for a, b in zip(ys, ys[1:])), name
