@@ -51,6 +51,18 @@ def edge_count(figure):
     return figure.locator(".itt-chart-view .layer_0_marks line").count()
 
 
+def expect_edges(page, figure, count, message):
+    """Wait (the SVG redraws after the selection changes) until ``count`` lines show."""
+    try:
+        page.wait_for_function(
+            "([figure, count]) => figure.querySelectorAll("
+            "'.itt-chart-view .layer_0_marks line').length === count",
+            arg=[figure.element_handle(), count], timeout=10_000)
+    except Exception:  # noqa: BLE001 - report the count seen, not Playwright's timeout
+        pass
+    assert edge_count(figure) == count, message
+
+
 def weight_labels(figure):
     texts = figure.locator(".itt-chart-view .layer_2_marks text").evaluate_all(
         "texts => texts.map(text => text.textContent)")
@@ -119,19 +131,17 @@ def test_attention_view_hover_isolates_a_token_with_its_weights(charts, expected
     figure = chart_demo(page).locator("figure.itt-chart").first
     weights = np.array(expected["result"]["weights"])  # (h, T, T), head 1 shown
     assert edge_count(figure) == int(np.count_nonzero(weights[1]))
+    figure.scroll_into_view_if_needed()  # the mouse only reaches what is on screen
     x, y = token_box(figure, "query", 2)
     page.mouse.move(x, y)
-    page.wait_for_timeout(200)
-    assert edge_count(figure) == 3, "query 'sat' reads three keys"
+    expect_edges(page, figure, 3, "query 'sat' reads three keys")
     np.testing.assert_allclose(sorted(weight_labels(figure)), sorted(weights[1, 2, :3]),
                                atol=5e-4, err_msg="weights shown beside the keys")
     page.mouse.move(x, y + 400)  # away: every line again
-    page.wait_for_timeout(200)
-    assert edge_count(figure) == int(np.count_nonzero(weights[1]))
+    expect_edges(page, figure, int(np.count_nonzero(weights[1])), "every line again")
     x, y = token_box(figure, "key", 0)
     page.mouse.move(x, y)
-    page.wait_for_timeout(200)
-    assert edge_count(figure) == len(TOKENS), "every query reads the first key"
+    expect_edges(page, figure, len(TOKENS), "every query reads the first key")
     np.testing.assert_allclose(sorted(weight_labels(figure)), sorted(weights[1, :, 0]),
                                atol=5e-4, err_msg="weights shown beside the queries")
     page.mouse.move(0, 0)
@@ -149,14 +159,12 @@ def test_attention_view_by_keyboard(charts, expected):
     token.focus()
     for _ in range(4):  # all tokens -> query 0 -> 1 -> 2 -> 3 ("down")
         page.keyboard.press("ArrowDown")
-    page.wait_for_timeout(200)
     assert token.evaluate("select => select.selectedOptions[0].textContent") == "query 3: down"
-    assert edge_count(figure) == 4
+    expect_edges(page, figure, 4, "query 3 reads four keys")
     np.testing.assert_allclose(sorted(weight_labels(figure)), sorted(weights[0, 3]),
                                atol=5e-4, err_msg="head 0, query 3 by keyboard")
     page.keyboard.press("Home")  # back to all tokens
-    page.wait_for_timeout(200)
-    assert edge_count(figure) == int(np.count_nonzero(weights[0]))
+    expect_edges(page, figure, int(np.count_nonzero(weights[0])), "every line again")
 
 
 def test_attention_view_by_touch(browser, isolated_fixture_url, expected):
@@ -174,8 +182,7 @@ def test_attention_view_by_touch(browser, isolated_fixture_url, expected):
         weights = np.array(expected["result"]["weights"])
         x, y = token_box(figure, "query", 1)
         page.touchscreen.tap(x, y)
-        page.wait_for_timeout(300)
-        assert edge_count(figure) == 2, "query 'cat' reads two keys"
+        expect_edges(page, figure, 2, "query 'cat' reads two keys")
         np.testing.assert_allclose(sorted(weight_labels(figure)), sorted(weights[1, 1, :2]),
                                    atol=5e-4, err_msg="weights after a tap")
     finally:
