@@ -27,9 +27,25 @@ def test_cached_and_uncached_tokens_are_identical(cpython_run):
     assert points[n] == result["positions_cached"]
     # 48 new tokens: 29.5x fewer positions; the prose says the cache is faster here.
     assert result["work_ratio"] > 29
-    assert result["speedup"] > 1.5, result  # about 4x on an idle machine, batch 8
-    np.testing.assert_allclose(result["speedup"],
-                               result["seconds_uncached"] / result["seconds_cached"])
+    assert not any("second" in key or "speed" in key for key in result), "timings in result"
+
+
+def test_the_cache_wins_the_race_at_the_default_length():
+    """The prose says the cache wins on lm_tiny's batch of 8 at 48 new tokens: time it here,
+    the two ways taking turns and keeping their fastest of three runs."""
+    import time
+
+    model, tok = pc.load_pretrained("lm_tiny")
+    prompts = ["The attention ", "Each head has ", "The residual s", "A token is a p",
+               "The softmax of", "Training a mod", "The KV cache s", "Decoding one t"]
+    prompt = np.array([tok.encode(p) for p in prompts])  # (8, 14)
+    best = {True: float("inf"), False: float("inf")}
+    for _ in range(3):
+        for use_cache in (True, False):
+            start = time.perf_counter()
+            pc.generate(model, prompt, 48, greedy=True, use_cache=use_cache)
+            best[use_cache] = min(best[use_cache], time.perf_counter() - start)
+    assert best[False] / best[True] > 1.5, best  # about 4x on an idle machine
 
 
 def test_positions_processed_match_the_arithmetic_series(run_with):
