@@ -9,9 +9,16 @@ steps = 40  # @param {type: "slider", min: 10, max: 200, step: 10}
 sgd_lr = 0.1  # @param {type: "select", options: [0.01, 0.1, 0.3, 1.0]}
 adamw_lr = 0.01  # @param {type: "select", options: [0.001, 0.003, 0.01, 0.03]}
 
-text = "the cat sat on the mat. the dog sat on the log. " * 4
-tokenizer = pc.CharTokenizer(text, byte_fallback=False)
-data = np.array(tokenizer.encode(text))  # (N,)
+TEXT = (  # 480 characters of this book's prose (models/corpus.txt, training part)
+    '*Inside the Transformer* explains what a transformer computes, one step at a time, '
+    'and lets\nyou run every step. Each chapter pairs the maths with small programs, the'
+    ' demos, that you can\nread, change and run in the page. They are built on `pycore`,'
+    ' a small transformer library\nwritten in plain NumPy for reading (its source is on '
+    'the [API reference](api.md) page).\n\n## How the demos work\n\nA demo is a short Py'
+    'thon program shown in an editor, with its output underneath.\n\n- **What y'
+)
+_, tokenizer = pc.load_pretrained("lm_tiny")  # the book's character tokenizer, V = 109
+data = np.array(tokenizer.encode(TEXT))  # (N,)
 config = pc.TransformerConfig(vocab_size=tokenizer.vocab_size, d_model=32, n_heads=2,
                               n_layers=1, d_ff=64, max_len=16)
 

@@ -1,18 +1,37 @@
-"""demos/12/optimizers.py: SGD's curve reproduced by an independent loop; AdamW ends lower."""
+"""demos/12/optimizers.py: SGD's curve reproduced by an independent loop; AdamW ends lower;
+the text is the book's prose, from the corpus's training part."""
+import pathlib
+
 import numpy as np
 from numpy.testing import assert_allclose
 
 import pycore as pc
 
-TEXT = "the cat sat on the mat. the dog sat on the log. " * 4
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _text():
+    source = (ROOT / "demos/12/optimizers.py").read_text(encoding="utf-8")
+    start = source.index("TEXT = (")
+    namespace = {}
+    exec(source[start:source.index("\n)\n", start) + 3], namespace)
+    return namespace["TEXT"]
+
+
+def test_text_is_training_prose():
+    corpus = (ROOT / "models/corpus.txt").read_text(encoding="utf-8")
+    text = _text()
+    assert len(text) == 480
+    at = corpus.find(text)
+    assert 0 <= at and at + len(text) <= int(len(corpus) * 0.9)
 
 
 def test_sgd_matches_a_plain_loop(run_with):
     steps, lr = 10, 0.3
     result = run_with("12/optimizers", steps=steps, sgd_lr=lr)
-    chars = sorted(set(TEXT))
-    data = np.array([chars.index(c) for c in TEXT])  # (N,)
-    config = pc.TransformerConfig(vocab_size=len(chars), d_model=32, n_heads=2, n_layers=1,
+    _, tok = pc.load_pretrained("lm_tiny")
+    data = np.array(tok.encode(_text()))  # (N,)
+    config = pc.TransformerConfig(vocab_size=tok.vocab_size, d_model=32, n_heads=2, n_layers=1,
                                   d_ff=64, max_len=16)
     params = pc.init_params(config, 0)
     rng = np.random.default_rng(0)
