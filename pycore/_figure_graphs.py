@@ -160,22 +160,20 @@ def token_graph_spec(kind, tokens, weights, *, caption, alt, key_tokens, layer, 
                       "baseline": {"expr": "itt_active[0] === 'query' ? 'top' : 'bottom'"},
                       "dy": {"expr": "itt_active[0] === 'query' ? 4 : -4"}}
         size = {"width": "container", "height": ROUTING_HEIGHT}
-    for channel in ("x", "y"):
-        scale = x_scale if channel == "x" else y_scale
-        for spec_part in (edge_position, ):
-            spec_part[channel]["type"] = "quantitative"
-            spec_part[channel]["scale"] = scale
-            spec_part[channel]["axis"] = None
-    # The two rows (columns) are named by an axis on the tokens: "queries" and "keys".
+    # The two rows (columns) are named by an axis: "queries" and "keys". Every layer gives
+    # the same axis (layers share it, and one layer's "no axis" would hide it).
     side_axis = {"values": [0, 1], "labelExpr": "datum.value === 1 ? 'keys' : 'queries'",
                  "title": None, "domain": False, "ticks": False, "grid": False,
                  "labelFontWeight": 600}
-    node_x.update(type="quantitative", scale=x_scale,
-                  axis=dict(side_axis, orient="top", labelPadding=6) if vertical else None)
-    node_y.update(type="quantitative", scale=y_scale,
-                  axis=None if vertical else dict(side_axis, labelPadding=10))
-    label_x.update(type="quantitative", scale=x_scale, axis=None)
-    label_y.update(type="quantitative", scale=y_scale, axis=None)
+    axes = {"x": dict(side_axis, orient="top", labelPadding=6) if vertical else None,
+            "y": None if vertical else dict(side_axis, labelPadding=10)}
+    for channel in ("x", "y"):
+        scale = x_scale if channel == "x" else y_scale
+        edge_position[channel].update(type="quantitative", scale=scale, axis=axes[channel])
+    node_x.update(type="quantitative", scale=x_scale, axis=axes["x"])
+    node_y.update(type="quantitative", scale=y_scale, axis=axes["y"])
+    label_x.update(type="quantitative", scale=x_scale, axis=axes["x"])
+    label_y.update(type="quantitative", scale=y_scale, axis=axes["y"])
     weight = {"field": "w", "type": "quantitative", "legend": None}
     edge_tooltip = [{"field": "qt", "title": "query"}, {"field": "kt", "title": "key"},
                     {"field": "we", "title": "weight"}]
