@@ -1,6 +1,6 @@
 """Checks of the figures a page draws (pycore.figures specs, drawn by web/figures.js).
 
-Used by the fixture tests (test_figures.py), the built-site tests (test_site.py) and the
+Used by the fixture tests (test_browser_figures.py), the built-site tests (test_site.py) and the
 screenshots script; measured in the page, in CSS pixels.
 """
 from __future__ import annotations
