@@ -17,14 +17,46 @@ _PARAM_LINE = re.compile(
 )
 _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:")
 CONTROL_TYPES = ("slider", "select", "checkbox", "number", "text")
-# The fields each control type understands ("type" and the optional "label" for all).
+# The fields each control type understands: "type" and the optional "label" (a human name),
+# "when" (a condition on another control, see _WHEN) for all; "units" and "format" (see
+# _FORMAT) for the numeric ones.
 SPEC_KEYS = {
-    "slider": ("type", "label", "min", "max", "step"),
-    "select": ("type", "label", "options"),
-    "checkbox": ("type", "label"),
-    "number": ("type", "label", "min", "max", "step"),
-    "text": ("type", "label"),
+    "slider": ("type", "label", "when", "min", "max", "step", "units", "format"),
+    "select": ("type", "label", "when", "options", "units"),
+    "checkbox": ("type", "label", "when"),
+    "number": ("type", "label", "when", "min", "max", "step", "units", "format"),
+    "text": ("type", "label", "when"),
 }
+# when: "strategy == 'beam'", "strategy != 'beam'", "use_cache" or "not use_cache".
+_WHEN = re.compile(
+    r"^\s*(?:(?P<negated>not)\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*"
+    r"(?:(?P<op>==|!=)\s*(?P<literal>.+?))?\s*$"
+)
+# format: ".2f" (fixed decimals), ".1%" (percent), ".3e" (exponent) or "," (thousands).
+_FORMAT = re.compile(r"^(?:\.[0-9][fe%]|,)$")
+
+
+def parse_when(text):
+    """``{"name", "op", "value"}`` for a ``when:`` condition; raises ValueError if unreadable.
+
+    ``op`` is "==", "!=", "truthy" or "falsy"; ``value`` the literal compared with (or None).
+    """
+    match = _WHEN.match(text) if isinstance(text, str) else None
+    if match is None or (match.group("negated") and match.group("op")):
+        raise ValueError(
+            f"when must read 'name == literal', 'name != literal', 'name' or 'not name'; "
+            f"got {text!r}"
+        )
+    if match.group("op") is None:
+        op = "falsy" if match.group("negated") else "truthy"
+        return {"name": match.group("name"), "op": op, "value": None}
+    try:
+        value = ast.literal_eval(match.group("literal"))
+    except (SyntaxError, ValueError):
+        raise ValueError(f"when: {match.group('literal')!r} is not a Python literal") from None
+    if not isinstance(value, (str, int, float, bool)):
+        raise ValueError(f"when: {value!r} is not a string, number or bool")
+    return {"name": match.group("name"), "op": match.group("op"), "value": value}
 
 
 def _parse_spec(spec, line_number):
@@ -59,8 +91,18 @@ def _check_spec(name, control_type, spec, value, line_number):
             f"{where}: unknown field(s) {unknown} for a {control_type}; "
             f"allowed: {list(SPEC_KEYS[control_type])}"
         )
-    if "label" in spec and not (isinstance(spec["label"], str) and spec["label"].strip()):
-        raise ValueError(f"{where}: label must be a non-empty string, got {spec['label']!r}")
+    for key in ("label", "units"):
+        if key in spec and not (isinstance(spec[key], str) and spec[key].strip()):
+            raise ValueError(f"{where}: {key} must be a non-empty string, got {spec[key]!r}")
+    if "format" in spec and not (isinstance(spec["format"], str) and _FORMAT.match(spec["format"])):
+        raise ValueError(
+            f"{where}: format must be '.Nf', '.Ne', '.N%' or ','; got {spec['format']!r}"
+        )
+    if "when" in spec:
+        try:
+            parse_when(spec["when"])
+        except ValueError as error:
+            raise ValueError(f"{where}: {error}") from None
     for key in ("min", "max", "step"):
         if key in spec and not _is_number(spec[key]):
             raise ValueError(f"{where}: {key} must be a finite number, got {spec[key]!r}")
@@ -101,7 +143,8 @@ def parse_params(source):
     """Return one dict per ``# @param`` line of ``source``.
 
     Each dict has ``name``, ``line`` (0-based), ``type``, ``value`` (the literal in the
-    file) and, where they apply, ``min``, ``max``, ``step``, ``options``.
+    file) and, where they apply, ``min``, ``max``, ``step``, ``options``, ``label``,
+    ``units``, ``format`` and ``when`` (parsed: ``{"name", "op", "value"}``).
     Raises ValueError naming the line and the field for a spec it does not understand or
     that the page could not turn into a working control (see :func:`_check_spec`).
     """
@@ -142,11 +185,38 @@ def parse_params(source):
             "type": control_type,
             "value": value,
         }
-        for key in ("min", "max", "step", "options", "label"):
+        for key in ("min", "max", "step", "options", "label", "units", "format"):
             if key in spec:
                 control[key] = spec[key]
+        if "when" in spec:
+            control["when"] = parse_when(spec["when"])
         controls.append(control)
+    _check_conditions(controls)
     return controls
+
+
+def _check_conditions(controls):
+    """Raise ValueError unless every ``when`` names another control and a value it can take."""
+    by_name = {control["name"]: control for control in controls}
+    for control in controls:
+        when = control.get("when")
+        if when is None:
+            continue
+        where = f"line {control['line'] + 1}: @param {control['name']!r}"
+        target = by_name.get(when["name"])
+        if target is None or target is control:
+            raise ValueError(
+                f"{where}: when names {when['name']!r}, which is not another control "
+                f"(controls: {sorted(by_name)})"
+            )
+        if when["op"] in ("==", "!=") and target["type"] == "select" and not any(
+            type(option) is type(when["value"]) and option == when["value"]
+            for option in target["options"]
+        ):
+            raise ValueError(
+                f"{where}: when compares {when['name']!r} with {when['value']!r}, which is not "
+                f"among its options {target['options']!r}"
+            )
 
 
 def with_values(source, /, **values):

@@ -4,6 +4,8 @@
 // Changing a control rewrites the literal on that assignment line in the editor, so what
 // runs is always exactly the code the reader sees.
 
+import { conditionHolds, controlLabel, formatValue } from "./control-format.js";
+
 const PARAM_LINE = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)(.+?)(\s*#\s*@param\b.*)$/;
 
 /** A Python literal for a control value (strings via JSON: its escapes are valid Python). */
@@ -37,13 +39,32 @@ function sliderValue(param, raw) {
  * every change. `prefix` makes element ids unique on the page.
  */
 export function buildControls(container, params, prefix, onChange) {
+  // Current values by name, for the `when:` conditions (a control that does not apply is
+  // hidden, and disabled so no keyboard reaches it).
+  const values = Object.fromEntries(params.map((param) => [param.name, param.value]));
+  const rows = [];
+  const applyConditions = () => {
+    for (const [param, row, input] of rows) {
+      const holds = conditionHolds(param, values);
+      row.hidden = !holds;
+      input.disabled = !holds;
+    }
+  };
+  const notify = (param, value) => {
+    values[param.name] = value;
+    applyConditions();
+    onChange(param, value);
+  };
   params.forEach((param, position) => {
     const id = `${prefix}-param-${position}`;
     const row = document.createElement("div");
     row.className = `itt-control itt-control-${param.type}`;
+    row.dataset.param = param.name;
     const label = document.createElement("label");
     label.htmlFor = id;
-    label.textContent = param.label || param.name;
+    const shownLabel = controlLabel(param);
+    label.textContent = shownLabel.text;
+    if (shownLabel.symbol) label.classList.add("itt-control-symbol");
     let input;
     const shown = document.createElement("output");
     shown.htmlFor = id;
@@ -55,35 +76,33 @@ export function buildControls(container, params, prefix, onChange) {
       input.max = String(param.max);
       input.step = String(param.step ?? 1);
       input.value = String(param.value);
-      shown.textContent = String(param.value);
+      shown.textContent = formatValue(param, param.value);
       input.addEventListener("input", () => {
         const value = sliderValue(param, input.value);
-        shown.textContent = String(value);
-        onChange(param, value);
+        shown.textContent = formatValue(param, value);
+        notify(param, value);
       });
     } else if (param.type === "select") {
       input = document.createElement("select");
       for (const option of param.options) {
         const element = document.createElement("option");
         element.value = JSON.stringify(option);
-        element.textContent = String(option);
+        element.textContent = formatValue(param, option);
         element.selected = option === param.value;
         input.append(element);
       }
-      shown.textContent = String(param.value);
+      shown.hidden = true; // the select shows its value
       input.addEventListener("change", () => {
         const value = JSON.parse(input.value);
-        shown.textContent = String(value);
-        onChange(param, value);
+        notify(param, value);
       });
     } else if (param.type === "checkbox") {
       input = document.createElement("input");
       input.type = "checkbox";
       input.checked = Boolean(param.value);
-      shown.textContent = pythonLiteral(Boolean(param.value));
+      shown.hidden = true; // the box shows its state
       input.addEventListener("change", () => {
-        shown.textContent = pythonLiteral(input.checked);
-        onChange(param, input.checked);
+        notify(param, input.checked);
       });
     } else {
       input = document.createElement("input");
@@ -94,11 +113,13 @@ export function buildControls(container, params, prefix, onChange) {
       input.addEventListener("change", () => {
         const value = numeric ? Number(input.value) : input.value;
         if (numeric && !Number.isFinite(value)) return;
-        onChange(param, value);
+        notify(param, value);
       });
     }
     input.id = id;
     row.append(label, input, shown);
     container.append(row);
+    rows.push([param, row, input]);
   });
+  applyConditions();
 }

@@ -4,6 +4,7 @@
 import { createEditor } from "./editor.js";
 import { buildControls, rewriteParam } from "./controls.js";
 import { OutputView } from "./output.js";
+import { foldingExtension, presentDemo } from "./presentation.js";
 
 const RERUN_DELAY_MS = 250;
 let demoCounter = 0;
@@ -56,11 +57,14 @@ export function enhanceDemo(root, runtime) {
   const filename = `demos/${demoId}.py`;
   const area = root.querySelector("[data-demo-output]");
   const output = new OutputView(area, demoId);
+  const buildOutput = [...area.childNodes]; // Reset brings these back
 
   const editorHost = document.createElement("div");
   editorHost.className = "itt-demo-editor";
   pre.replaceWith(editorHost);
-  const editor = createEditor(editorHost, original, { label: `Code of demo ${demoId}`, onRun: () => run() });
+  const editor = createEditor(editorHost, original, {
+    label: `Code of demo ${demoId}`, onRun: () => run(), extensions: [foldingExtension()],
+  });
 
   const toolbar = document.createElement("div");
   toolbar.className = "itt-demo-toolbar";
@@ -106,6 +110,8 @@ export function enhanceDemo(root, runtime) {
     buildControlsSafely();
     toolbar.after(controlsHost);
   }
+  // Output first, code on demand: caption, controls, toolbar, output, then the folded code.
+  const presented = presentDemo(root, { editor, editorHost, toolbar, controlsHost, area, source: original, demoId });
 
   let current = null; // id of this demo's run in flight
   let queued = false; // a run was asked for while one was in flight
@@ -187,6 +193,8 @@ export function enhanceDemo(root, runtime) {
   });
   resetButton.addEventListener("click", () => {
     editor.setSource(original);
+    presented.setExpanded(false);
+    if (current === null) area.replaceChildren(...buildOutput);
     if (controlsHost) {
       controlsHost.replaceChildren();
       buildControlsSafely();

@@ -24,9 +24,10 @@ const paletteHighlighter = tagHighlighter([
 
 /**
  * Create an editor in `parent` holding `source`. `onRun` is called on Shift+Enter.
+ * `extensions` are added to the editor's own (folding, from presentation.js).
  * Returns {view, getSource(), setSource(text)}.
  */
-export function createEditor(parent, source, { label, onRun }) {
+export function createEditor(parent, source, { label, onRun, extensions = [] }) {
   const runKey = Prec.highest(keymap.of([{ key: "Shift-Enter", run: () => { onRun(); return true; } }]));
   const view = new EditorView({
     parent,
@@ -49,6 +50,7 @@ export function createEditor(parent, source, { label, onRun }) {
         // No Tab capture: Tab keeps moving focus, so keyboard users are never trapped.
         keymap.of([...defaultKeymap, ...historyKeymap]),
         EditorView.contentAttributes.of({ "aria-label": label }),
+        ...extensions,
       ],
     }),
   });

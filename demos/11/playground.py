@@ -7,10 +7,10 @@ import pycore as pc
 
 prompt = "The attention"  # @param {type: "select", options: ["The attention", "A token", "Heads"]}
 strategy = "sample"  # @param {type: "select", options: ["greedy", "sample", "beam"]}
-temperature = 0.8  # @param {type: "slider", min: 0.1, max: 2.0, step: 0.1}
-top_k = 0  # @param {type: "slider", min: 0, max: 40, step: 1}
-top_p = 1.0  # @param {type: "slider", min: 0.05, max: 1.0, step: 0.05}
-beam_width = 3  # @param {type: "slider", min: 1, max: 6, step: 1}
+temperature = 0.8  # @param {type: "slider", min: 0.1, max: 2.0, step: 0.1, label: "Temperature", when: 'strategy == "sample"'}
+top_k = 0  # @param {type: "slider", min: 0, max: 40, step: 1, label: "Top-k (0 = off)", when: 'strategy == "sample"'}
+top_p = 1.0  # @param {type: "slider", min: 0.05, max: 1.0, step: 0.05, label: "Top-p (1 = off)", when: 'strategy == "sample"'}
+beam_width = 3  # @param {type: "slider", min: 1, max: 6, step: 1, label: "Beam width", when: 'strategy == "beam"'}
 n_new = 48  # characters to add (prompt + new must fit max_len = 64)
 seed = 0  # fixed: the same settings always draw the same text
 

@@ -44,7 +44,7 @@ def test_page_is_enhanced_with_named_controls(isolated):
     assert root.locator(".cm-editor").count() == 1
     assert root.locator("pre.itt-demo-source").count() == 0
     assert root.get_by_label("n", exact=True).get_attribute("type") == "range"
-    assert root.get_by_label("mode", exact=True).evaluate("e => e.tagName") == "SELECT"
+    assert root.get_by_label("Mode", exact=True).evaluate("e => e.tagName") == "SELECT"
     # The build-time output stays until the first live run.
     assert "Output computed at build time" in output_text(root)
 
@@ -64,7 +64,7 @@ def test_control_rewrites_line_and_reruns(isolated):
     page, _ = isolated
     root = demo(page, "fixture/numbers")
     runs = int(root.get_attribute("data-demo-runs") or 0)
-    root.get_by_label("mode", exact=True).select_option(label="uniform")
+    root.get_by_label("Mode", exact=True).select_option(label="uniform")
     slider = root.get_by_label("n", exact=True)
     slider.fill("6")
     wait_for_runs(page, root, runs + 1)
@@ -139,7 +139,7 @@ def test_exercise_marked_right_or_wrong(isolated):
     badge = root.locator(".itt-demo-badge")
     assert "Not yet" in badge.inner_text() and "add the three numbers" in badge.inner_text()
     runs = int(root.get_attribute("data-demo-runs"))
-    root.get_by_label("answer", exact=True).fill("4")
+    root.get_by_label("Answer", exact=True).fill("4")
     wait_for_runs(page, root, runs + 1)
     page.wait_for_function(
         "e => JSON.parse(e.dataset.demoResult).correct", arg=root.element_handle()

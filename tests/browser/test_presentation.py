@@ -1,0 +1,126 @@
+"""The demo as a reader meets it (issue 17): output first, code on demand, no sideways page.
+
+Runs against the built site (``built_site``; ``ITT_BROWSER_SITE=<dir>`` tests a prebuilt one).
+Measurements are taken once the page's script has enhanced every demo, before any Run.
+"""
+from __future__ import annotations
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from helpers import PageWatch  # noqa: E402
+
+CHAPTERS = [
+    "01-big-picture", "02-tokens-embeddings", "03-positional-encoding", "04-attention",
+    "05-softmax-scaling", "06-multi-head", "07-attention-block", "08-transformer-block",
+    "09-stacking-decoder", "10-cross-attention", "11-decoding", "12-training",
+    "13-engineering",
+]
+EDITOR_SHARE_MAX = 0.25  # of a chapter's height, at desktop width, nothing expanded
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+ENHANCED = """() => {
+  const demos = [...document.querySelectorAll('.itt-demo')];
+  return demos.length > 0 && demos.every((demo) => demo.dataset.demoEnhanced === 'true');
+}"""
+
+EDITOR_SHARE = """() => {
+  const editors = [...document.querySelectorAll('.itt-demo-code')];
+  const height = document.documentElement.scrollHeight;
+  const code = editors.reduce((sum, node) => sum + node.getBoundingClientRect().height, 0);
+  return {code, height, editors: editors.length};
+}"""
+
+ORDER = """() => [...document.querySelectorAll('.itt-demo')].map((demo) => {
+  const top = (selector) => {
+    const node = demo.querySelector(selector);
+    return node ? node.getBoundingClientRect().top : null;
+  };
+  return {
+    id: demo.dataset.demo, controls: top('.itt-demo-controls'), output: top('[data-demo-output]'),
+    code: top('.itt-demo-code'), expanded: demo.querySelector('.itt-demo-code').dataset.expanded,
+    toggle: demo.querySelector('.itt-demo-showcode').textContent,
+  };
+})"""
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    yield context
+    context.close()
+
+
+def _open(context, url, scheme="default"):
+    page = context.new_page()
+    watch = PageWatch(page, url)
+    page.add_init_script(
+        "localStorage.setItem('/.__palette', JSON.stringify("
+        f"{{index: {1 if scheme == 'slate' else 0}, color: {{scheme: '{scheme}'}}}}))"
+    )
+    page.goto(url)
+    page.wait_for_function(ENHANCED, timeout=30_000)
+    page.evaluate("document.fonts.ready")
+    return page, watch
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_editors_take_at_most_a_quarter_of_each_chapter(context, site_url, chapter):
+    page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/{chapter}/")
+    try:
+        share = page.evaluate(EDITOR_SHARE)
+        assert share["editors"] > 0, f"{chapter}: no demo code on the page"
+        fraction = share["code"] / share["height"]
+        assert fraction <= EDITOR_SHARE_MAX, (
+            f"{chapter}: demo code takes {share['code']:.0f} of {share['height']} px "
+            f"({fraction:.0%} > {EDITOR_SHARE_MAX:.0%})"
+        )
+        # Output first: controls, then output, then the (collapsed) code.
+        for demo in page.evaluate(ORDER):
+            assert demo["expanded"] == "false", demo
+            assert demo["toggle"].startswith("Show all code"), demo
+            if demo["controls"] is not None:
+                assert demo["controls"] < demo["output"], demo
+            assert demo["output"] < demo["code"], demo
+        assert not watch.errors, watch.errors
+    finally:
+        page.close()
+
+
+def test_show_all_code_expands_and_unfolds(context, site_url):
+    page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/01-big-picture/")
+    try:
+        demo = page.locator(".itt-demo").first
+        editor = demo.locator(".itt-demo-editor")
+        collapsed = editor.bounding_box()["height"]
+        assert demo.locator(".itt-fold").count() >= 1, "the imports or the result were not folded"
+        full_text = demo.evaluate("(node) => node.querySelector('.cm-content').textContent")
+        assert "import " not in full_text, "imports stay visible in the collapsed view"
+        demo.locator(".itt-demo-showcode").click()
+        assert demo.locator(".itt-demo-showcode").get_attribute("aria-expanded") == "true"
+        assert demo.locator(".itt-fold").count() == 0
+        page.wait_for_timeout(100)
+        assert editor.bounding_box()["height"] > collapsed
+        text = demo.evaluate("(node) => node.querySelector('.cm-content').textContent")
+        assert "import " in text
+        demo.locator(".itt-demo-showcode").click()
+        assert demo.locator(".itt-fold").count() >= 1
+        assert not watch.errors, watch.errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_sideways_scroll_at_phone_width(browser, site_url, chapter, scheme):
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/{chapter}/", scheme)
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{chapter} ({scheme}): page {widths[0]} px wide at 390 px"
+        assert not watch.errors, watch.errors
+    finally:
+        context.close()
