@@ -26,22 +26,61 @@ from ._figure_parts import (
 )
 
 
-def _axis(title, log):
+def _axis(title, log, log_base=10, integer=False, domain=None):
     scale = {"type": "log"} if log else {"zero": False}
-    return {"field": None, "type": "quantitative", "title": title, "scale": scale}
+    if log and log_base != 10:
+        scale["base"] = log_base
+    axis = {"field": None, "type": "quantitative", "title": title, "scale": scale}
+    if log and log_base == 2:
+        axis["axis"] = {"format": "d"}  # 4, 8, ..., 4096 rather than 4e+0, 8e+0, ...
+    if integer:
+        # Whole-number ticks only: a short range such as 0..2 gets 0, 1, 2, not 0.5 steps
+        # (listed outright when short: vega's tick count would otherwise halve the step).
+        axis["axis"] = {"tickMinStep": 1, "format": "d"}
+        if integer[1] - integer[0] <= 12:
+            axis["axis"]["values"] = list(range(integer[0], integer[1] + 1))
+    if domain is not None:
+        scale["domain"] = domain
+        scale.pop("zero", None)
+        scale["clamp"] = True
+    return axis
 
 
-def _legend(names):
+def _domain(name, domain, log):
+    """``(low, high)`` as two floats with low < high (both > 0 on a log axis), or None."""
+    if domain is None:
+        return None
+    if not isinstance(domain, (tuple, list)) or len(domain) != 2:
+        raise ValueError(f"{name} must be (low, high), got {domain!r}")
+    low, high = number(f"{name}[0]", domain[0]), number(f"{name}[1]", domain[1])
+    if not low < high:
+        raise ValueError(f"{name} must have low < high, got {domain!r}")
+    if log and low <= 0:
+        raise ValueError(f"{name} {domain!r} starts at or below 0, which a log axis cannot show")
+    return [low, high]
+
+
+def _log_base(name, base):
+    if base not in (2, 10) or isinstance(base, bool):
+        raise ValueError(f"{name} must be 2 or 10, got {base!r}")
+    return int(base)
+
+
+def _legend(names, orient="top"):
     if len(names) == 1:
         return None
-    # At most two entries per row, so a legend never makes a figure wider than a phone.
-    return {"orient": "top", "direction": "horizontal", "columns": min(2, len(names)),
-            "title": None, "labelLimit": 200}
+    # Two entries per row only when the names are short, so a legend is never wider than a
+    # phone's column (the page never scales a figure's text down: it narrows the plot).
+    columns = 2 if max(len(name) for name in names) <= 16 else 1
+    return {"orient": orient, "direction": "horizontal", "columns": min(columns, len(names)),
+            "title": None, "labelLimit": 260 if columns == 1 else 130}
 
 
 def xy_spec(kind, x, series, *, caption, alt, x_title, y_title, log_x, log_y, vlines, hlines,
-            points, dashed, labels, title):
+            points, dashed, labels, title, log_x_base=10, x_integer=False, y_domain=None):
     """Lines (``x`` shared) or scatter (``series`` = ``{name: (x, y)}``)."""
+    log_x_base = _log_base("log_x_base", log_x_base)
+    y_domain = _domain("y_domain", y_domain, log_y)
     x_title, y_title = distinct_titles(text("x_title", x_title), text("y_title", y_title))
     series = series_map("series", series, y_title)
     if kind == "lines":
@@ -105,7 +144,12 @@ def xy_spec(kind, x, series, *, caption, alt, x_title, y_title, log_x, log_y, vl
     spec = base(kind, caption, alt, default_alt)
     if title:
         spec["title"] = text("title", title)
-    x_axis, y_axis = _axis(x_title, log_x), _axis(y_title, log_y)
+    integer = None
+    if x_integer and any(len(xs) for xs, _ in pairs.values()):
+        every_x = np.concatenate([xs for xs, _ in pairs.values()])  # (n_points,)
+        integer = (int(np.ceil(every_x.min())), int(np.floor(every_x.max())))
+    x_axis = _axis(x_title, log_x, log_x_base, integer=integer)
+    y_axis = _axis(y_title, log_y, domain=y_domain)
     x_axis["field"], y_axis["field"] = "x", "y"
     color = {"field": "series", "type": "nominal", "scale": {"range": "category", "domain": names},
              "legend": _legend(names)}
@@ -144,7 +188,7 @@ def xy_spec(kind, x, series, *, caption, alt, x_title, y_title, log_x, log_y, vl
 
 
 def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlines, annotate,
-              fmt, domain, title):
+              fmt, domain, title, highlight=None, stacked=False):
     categories = [str(item) for item in categories]
     if not categories:
         raise ValueError("categories is empty: give at least one bar label")
@@ -154,6 +198,18 @@ def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlin
                                        text("y_title", y_title))
     groups = series_map("groups", groups, y_title)
     fmt = fmt_checked("fmt", fmt)
+    stacked = bool(stacked)
+    if stacked and log_y:
+        raise ValueError("stacked=True cannot use log_y=True: stacked heights add up from 0, "
+                         "which a log axis cannot show")
+    if highlight is not None:
+        if len(groups) > 1:
+            raise ValueError(f"highlight colours the bars of a single group, but groups has "
+                             f"{len(groups)} ({', '.join(groups)})")
+        highlight = [str(item) for item in highlight]
+        if len(highlight) != len(categories):
+            raise ValueError(f"highlight has {len(highlight)} names, expected {len(categories)} "
+                             "(one per category)")
     rows = []
     for name, heights in groups.items():
         heights = array(f"groups[{name!r}]", heights, 1)
@@ -163,40 +219,84 @@ def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlin
         finite(f"groups[{name!r}]", heights)
         if log_y and np.any(heights <= 0):
             raise ValueError(f"groups[{name!r}] has heights <= 0, which a log axis cannot show")
-        for category, height in zip(categories, heights.tolist()):
-            rows.append({"category": category, "group": name, "value": float(height),
+        for index, (category, height) in enumerate(zip(categories, heights.tolist())):
+            rows.append({"category": category, "value": float(height),
+                         "group": highlight[index] if highlight else name,
                          "exact": repr(float(height)), "text": format(float(height), fmt)})
-    names = list(groups)
+    names = list(dict.fromkeys(row["group"] for row in rows)) if highlight else list(groups)
 
     def default_alt():
         top = max(rows, key=lambda row: row["value"])
-        where = f"{top['category']}" + (f" ({top['group']})" if len(names) > 1 else "")
-        return (f"Bar chart of {y_title} for {len(categories)} categories"
-                + (f" in {len(names)} groups ({', '.join(names)})" if len(names) > 1 else "")
-                + f"; the tallest is {where} at {top['value']:.3g}.")
+        several = len(names) > 1
+        where = f"{top['category']}" + (f" ({top['group']})" if several else "")
+        how = "Stacked bar chart" if stacked else "Bar chart"
+        return (f"{how} of {y_title} for {len(categories)} categories"
+                + (f" in {len(names)} groups ({', '.join(names)})" if several else "")
+                + f"; the tallest {'piece' if stacked else 'bar'} is {where} at "
+                f"{top['value']:.3g}.")
 
     spec = base("bars", caption, alt, default_alt)
     if title:
         spec["title"] = text("title", title)
-    y_scale = {"type": "log"} if log_y else {}
+    y_scale = {}
+    if log_y:
+        # A log axis has no 0 to grow a bar from: each bar grows from the power of ten
+        # below the smallest height (so even that bar shows), where the axis starts.
+        smallest = min(row["value"] for row in rows)
+        baseline = float(10.0 ** (np.ceil(np.log10(smallest)) - 1))
+        y_scale = {"type": "log", "domainMin": baseline}
+        for row in rows:
+            row["base"] = baseline
     if domain is not None:
-        y_scale["domain"] = [number("domain[0]", domain[0]), number("domain[1]", domain[1])]
+        y_scale["domain"] = _domain("domain", domain, log_y)
+        if log_y:
+            y_scale.pop("domainMin")
+            for row in rows:
+                row["base"] = y_scale["domain"][0]
     x = {"field": "category", "type": "nominal", "sort": categories,
          "title": x_title.strip() or None, "axis": {"labelAngle": label_angle(categories)}}
-    y = {"field": "value", "type": "quantitative", "title": y_title, "scale": y_scale}
+    y = {"field": "value", "type": "quantitative", "title": y_title, "scale": y_scale,
+         "stack": "zero" if stacked else None}
     tooltip = [{"field": "category", "title": x_title.strip() or "category"},
                {"field": "exact", "title": y_title}]
     encoding = {"x": x, "y": y, "tooltip": tooltip,
                 "color": {"field": "group", "type": "nominal", "legend": _legend(names),
-                          "scale": {"range": "category", "domain": names}}}
+                          "sort": names, "scale": {"range": "category", "domain": names}}}
+    if log_y:
+        encoding["y2"] = {"field": "base"}
+    if stacked:
+        # Pieces stack in the legend's order, the first at the bottom.
+        encoding["order"] = {"field": "order", "type": "quantitative"}
+        totals = {}
+        for row in rows:
+            row["order"] = names.index(row["group"])
+            totals[row["category"]] = totals.get(row["category"], 0.0) + abs(row["value"])
+        for row in rows:
+            # A piece under 4% of its bar is too thin for its value (the tooltip has it).
+            row["room"] = abs(row["value"]) >= 0.04 * totals[row["category"]]
     if len(names) > 1:
-        encoding["xOffset"] = {"field": "group", "sort": names}
+        if not stacked and not highlight:
+            encoding["xOffset"] = {"field": "group", "sort": names}
         tooltip.insert(1, {"field": "group", "title": "group"})
     layers = [{"mark": {"type": "bar", "style": "itt-bar"}, "encoding": encoding}]
     if annotate:
-        layers.append({"mark": {"type": "text", "style": "itt-label", "baseline": "bottom",
-                                "dy": -3},
-                       "encoding": dict(encoding, text={"field": "text"})})
+        label = dict(encoding, text={"field": "text"})
+        label.pop("y2", None)
+        if stacked:
+            # Each piece's value sits in its middle, in the text colour (not the bar's).
+            del label["color"]
+            label["y"] = {"field": "mid", "type": "quantitative", "title": y_title,
+                          "scale": y_scale}
+            layers.append({"transform": [{"stack": "value", "groupby": ["category"],
+                                          "sort": [{"field": "order"}], "as": ["lo", "hi"]},
+                                         {"calculate": "(datum.lo + datum.hi) / 2", "as": "mid"},
+                                         {"filter": "datum.room"}],
+                           "mark": {"type": "text", "style": "itt-label", "baseline": "middle"},
+                           "encoding": label})
+        else:
+            layers.append({"mark": {"type": "text", "style": "itt-label", "baseline": "bottom",
+                                    "dy": -3},
+                           "encoding": label})
     spec.update({"width": "container", "height": LINE_HEIGHT,
                  "layer": [{"data": {"values": rows}, "layer": layers}]
                  + reference_layers([], marks("hlines", hlines, log_y))})
@@ -205,6 +305,20 @@ def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlin
 
 PANEL_KINDS = ("heatmap", "lines", "scatter", "bars")
 PANEL_WIDTH = 240  # px, a default the page replaces with its measured column width
+
+
+def _legends_below(view):
+    """Put every categorical legend in ``view`` under the plot: a legend beside or above the
+    panels would widen the figure, and the page narrows the panels to make room."""
+    if isinstance(view, dict):
+        for key, item in view.items():
+            if key == "legend" and isinstance(item, dict) and item.get("orient") == "top":
+                item["orient"] = "bottom"
+            else:
+                _legends_below(item)
+    elif isinstance(view, list):
+        for item in view:
+            _legends_below(item)
 
 
 def panels_spec(figures, *, caption, alt, columns):
@@ -226,6 +340,7 @@ def panels_spec(figures, *, caption, alt, columns):
             sub["width"] = PANEL_WIDTH
         if sub.get("height") == LINE_HEIGHT:
             sub["height"] = 180
+        _legends_below(sub)
         subs.append(sub)
     if columns is None:
         columns = min(len(subs), 4)

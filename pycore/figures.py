@@ -161,7 +161,8 @@ def lines(x, series, *, caption: str, alt: str | None = None, x_title: str = "x"
           y_title: str = "y", log_x: bool = False, log_y: bool = False,
           vlines: Mapping[str, float] | None = None,
           hlines: Mapping[str, float] | None = None, points: bool = False,
-          dashed: Sequence[str] = (), title: str | None = None) -> Figure:
+          dashed: Sequence[str] = (), title: str | None = None, log_x_base: int = 10,
+          x_integer: bool = False, y_domain: Sequence[float] | None = None) -> Figure:
     """One or several named series of y against a shared x.
 
     Parameters
@@ -182,6 +183,12 @@ def lines(x, series, *, caption: str, alt: str | None = None, x_title: str = "x"
         Also mark each data point.
     dashed : sequence of str
         Names of series drawn dashed.
+    log_x_base : {10, 2}
+        The base of a log x axis: 2 puts ticks at powers of two (d_k = 4, 8, ..., 4096).
+    x_integer : bool
+        Ticks on x only at whole numbers (layers, steps: 0..2 gets 0, 1, 2, not 0.5 steps).
+    y_domain : (low, high), optional
+        The y axis range (e.g. ``(0, 1)`` for probabilities); values outside are clamped.
 
     Returns
     -------
@@ -190,7 +197,8 @@ def lines(x, series, *, caption: str, alt: str | None = None, x_title: str = "x"
     return Figure(charts.xy_spec(
         "lines", x, series, caption=caption, alt=alt, x_title=x_title, y_title=y_title,
         log_x=log_x, log_y=log_y, vlines=vlines, hlines=hlines, points=points,
-        dashed=dashed, labels=None, title=title))
+        dashed=dashed, labels=None, title=title, log_x_base=log_x_base, x_integer=x_integer,
+        y_domain=y_domain))
 
 
 def scatter(series, *, caption: str, alt: str | None = None, x_title: str = "x",
@@ -224,8 +232,9 @@ def bars(categories: Sequence, groups, *, caption: str, alt: str | None = None,
          x_title: str = "", y_title: str = "value", log_y: bool = False,
          hlines: Mapping[str, float] | None = None, annotate: bool = False,
          fmt: str = ".3g", domain: Sequence[float] | None = None,
-         title: str | None = None) -> Figure:
-    """Bars per category, grouped side by side when there are several named groups.
+         title: str | None = None, highlight: Sequence[str] | None = None,
+         stacked: bool = False) -> Figure:
+    """Bars per category, grouped side by side (or stacked) when there are several groups.
 
     Parameters
     ----------
@@ -237,7 +246,16 @@ def bars(categories: Sequence, groups, *, caption: str, alt: str | None = None,
         Write each bar's value above it, formatted with ``fmt``.
     domain : (low, high), optional
         The y axis range (e.g. ``(0, 1)`` for weights).
-    caption, alt, x_title, y_title, log_y, hlines, title
+    log_y : bool
+        A logarithmic y axis (heights must be positive): bars then grow from the power of ten
+        below the smallest height (or from ``domain``'s low end), and never stack.
+    highlight : sequence of C str, optional
+        A name per bar (a single group only): bars with the same name share a colour from
+        the theme's categories, and the names make the legend (``"before"``, ``"after"``).
+    stacked : bool
+        Stack the groups in one bar per category (shares of a whole), the first group at
+        the bottom; ``annotate`` then writes each piece's value in its middle.
+    caption, alt, x_title, y_title, hlines, title
         As for :func:`lines`.
 
     Returns
@@ -246,7 +264,8 @@ def bars(categories: Sequence, groups, *, caption: str, alt: str | None = None,
     """
     return Figure(charts.bars_spec(
         categories, groups, caption=caption, alt=alt, x_title=x_title, y_title=y_title,
-        log_y=log_y, hlines=hlines, annotate=annotate, fmt=fmt, domain=domain, title=title))
+        log_y=log_y, hlines=hlines, annotate=annotate, fmt=fmt, domain=domain, title=title,
+        highlight=highlight, stacked=stacked))
 
 
 def panels(figures: Sequence[Figure], *, caption: str, alt: str | None = None,

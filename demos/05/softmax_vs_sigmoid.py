@@ -25,7 +25,7 @@ F.show(F.panels([
            fmt=".2f", y_title="weight or gate", title=f"Key 0 boosted by {boost:g}",
            caption="Softmax weights and sigmoid gates of the four keys."),
     F.lines(boosts, {"softmax weight": others_soft, "sigmoid gate": others_gate},
-            dashed=["sigmoid gate"], vlines={f"boost {boost:g}": boost},
+            dashed=["sigmoid gate"], vlines={f"boost {boost:g}": boost}, y_domain=(0, 1),
             x_title="boost added to key 0's score", y_title="key 1's weight or gate",
             title="Key 1 as key 0 rises",
             caption="Key 1's softmax weight and sigmoid gate against key 0's boost."),

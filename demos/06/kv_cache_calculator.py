@@ -61,7 +61,7 @@ beyond_note = (f" {', '.join(beyond)}: T is beyond the model's context." if beyo
 pc.figures.show(pc.figures.bars(
     list(MODELS), {label: [table[m["key"]][scheme + "_gb"] for m in MODELS.values()]
                    for label, scheme in schemes.items()},
-    annotate=True, fmt=".2f", y_title="KV cache (GB)",
+    annotate=True, fmt=".2f", y_title="KV cache (GB)", log_y=True,
     caption=(f"KV-cache size at T = {T:,} tokens, {dtype}, batch {batch}: sharing K/V heads "
              "(GQA, as the Llama and Mistral models ship) divides the cache by the number "
              "of query heads per K/V head; GPT-3 keeps one K/V per head (MHA)."

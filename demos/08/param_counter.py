@@ -92,8 +92,8 @@ print(f"FFN per layer: GELU (d_ff = 4 d) {gelu_ffn:,d}; SwiGLU with d_ff = 4 d {
 
 shown = [name for name, count in pieces.items() if count]  # tied: no lm_head
 pc.figures.show(pc.figures.bars(
-    shown, [pieces[name] / total for name in shown], y_title="share of all parameters",
-    annotate=True, fmt=".1%", domain=(0, 1),
+    ["all parameters"], {name: [pieces[name] / total] for name in shown},
+    y_title="share of all parameters", stacked=True, annotate=True, fmt=".1%", domain=(0, 1),
     title=f"{total / 1e6:,.1f} M parameters",
     caption=("Where the parameters live. Within a block the FFN holds about two thirds "
              "(with d_ff = 4·d_model), so the FFNs dominate once the layers outweigh the "

@@ -23,6 +23,7 @@ SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 labels = [c.replace(" ", "␣") + str(t).translate(SUBSCRIPT) for t, c in enumerate(text)]
 pc.figures.show(pc.figures.bars(
     labels, diff, x_title="input character and its position",
+    highlight=["earlier" if t < change_at else "changed or later" for t in range(T)],
     y_title="max |Δ logits|",
     title=f"position {change_at}: {text[change_at]!r} → {replacement!r}",
     caption=(f"How far each position's logits move when the character at position {change_at} "

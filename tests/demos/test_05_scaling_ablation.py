@@ -73,5 +73,7 @@ def test_figure_plots_the_measured_curves():
         marker = panel["layer"][1]["data"]["values"][0]
         assert marker["value"] == 200.0, "the chosen d_k is marked"
     assert figure["concat"][0]["layer"][0]["layer"][0]["encoding"]["y"]["scale"] == {"type": "log"}
+    for panel in figure["concat"]:  # d_k doubles along the grid: ticks at powers of two
+        assert panel["layer"][0]["layer"][0]["encoding"]["x"]["scale"] == {"type": "log", "base": 2}
     uniform = figure["concat"][1]["layer"][3]["data"]["values"][0]
     assert abs(uniform["value"] - np.log(8)) < 1e-12, "entropy of uniform weights, ln T"

@@ -31,6 +31,8 @@ def test_figure_shows_the_weights_and_the_sweep(cpython_run):
         assert_allclose([heights[(group, f"key {j}")] for j in range(4)], result[key],
                         rtol=1e-12, err_msg=group)
     rows = sweep["layer"][0]["data"]["values"]
+    y_scale = sweep["layer"][0]["layer"][0]["encoding"]["y"]["scale"]
+    assert y_scale["domain"] == [0.0, 1.0], "weights and gates on a fixed 0-1 axis"
     boosts = np.linspace(-4, 6, 41)
     s = BASE[None, :] + np.outer(boosts, [1.0, 0.0, 0.0, 0.0])  # (41, 4)
     soft = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)

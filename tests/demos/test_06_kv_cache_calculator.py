@@ -1,4 +1,5 @@
 """demos/06/kv_cache_calculator.py against the KV-cache formula written out here."""
+import numpy as np
 import pytest
 
 
@@ -29,8 +30,16 @@ def test_llama3_70b_at_4096_tokens_fp16(cpython_run):
     assert figure["usermeta"]["itt"]["kind"] == "bars"
     assert "T = 4,096 tokens, fp16, batch 1" in figure["usermeta"]["itt"]["caption"]
     assert "GPT-3: T is beyond the model's context." in figure["usermeta"]["itt"]["caption"]
-    heights = {(row["category"], row["group"]): row["value"]
-               for row in figure["layer"][0]["data"]["values"]}
+    rows = figure["layer"][0]["data"]["values"]
+    heights = {(row["category"], row["group"]): row["value"] for row in rows}
+    # Sizes span orders of magnitude: a log axis, bars growing from a power of ten below the
+    # smallest (not from 0, which a log axis cannot hold), never stacked.
+    (bar_layer, *_) = figure["layer"][0]["layer"]
+    assert bar_layer["encoding"]["y"]["scale"]["type"] == "log"
+    assert bar_layer["encoding"]["y"]["stack"] is None
+    assert bar_layer["encoding"]["y2"] == {"field": "base"}
+    smallest = min(heights.values())
+    assert {row["base"] for row in rows} == {10.0 ** (np.ceil(np.log10(smallest)) - 1)}
     names = {"Llama3-8B": "llama3_8b", "Llama3-70B": "llama3_70b", "Mistral7B": "mistral_7b",
              "GPT-3": "gpt3_175b"}
     groups = {"MHA (h_kv = h)": "mha_gb", "as built": "built_gb", "MQA (h_kv = 1)": "mqa_gb"}

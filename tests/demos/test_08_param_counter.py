@@ -20,10 +20,13 @@ def test_default_is_gpt2_small(cpython_run):
     assert r["token_share_of_model"] == pytest.approx(V * d / r["total"], rel=1e-12)
     assert r["swiglu_4x_over_gelu"] == pytest.approx(3 * d * 4 * d / ffn, rel=1e-12)
     assert r["swiglu_sized_over_gelu"] == pytest.approx(3 * d * 2048 / ffn, rel=1e-12)
-    (figure,) = outcome["figures"]  # the share of each part, as bars
+    (figure,) = outcome["figures"]  # the share of each part, as one stacked bar
     assert figure["usermeta"]["itt"]["kind"] == "bars" and figure["usermeta"]["itt"]["caption"]
+    (bar_layer, *_) = figure["layer"][0]["layer"]
+    assert bar_layer["encoding"]["y"]["stack"] == "zero", "the shares stack in one bar"
     rows = figure["layer"][0]["data"]["values"]
-    shown = {row["category"]: row["value"] for row in rows}
+    assert {row["category"] for row in rows} == {"all parameters"}
+    shown = {row["group"]: row["value"] for row in rows}
     assert "lm_head" not in shown, "tied embeddings: no lm_head bar"
     assert shown["FFN (all layers)"] == pytest.approx(L * ffn / r["total"], rel=1e-12)
     assert shown["token embedding"] == pytest.approx(V * d / r["total"], rel=1e-12)

@@ -14,6 +14,9 @@ def test_figure_shows_the_changes_per_position(cpython_run):
     rows = figure["layer"][0]["data"]["values"]
     assert [row["category"] for row in rows][:4] == ["T₀", "h₁", "e₂", "␣₃"]
     assert [row["value"] for row in rows] == result["diff"]
+    j = result["change_at"]
+    assert [row["group"] for row in rows] == ["earlier"] * j + ["changed or later"] * (
+        len(rows) - j), "positions before the change are coloured apart from the rest"
 
 
 def test_earlier_logits_are_untouched_and_later_ones_move(run_with):

@@ -236,3 +236,103 @@ def test_every_kind_compiles_with_vega_lite(kind):
     spec = make_all()[kind].to_dict()
     svg = vl_convert.vegalite_to_svg(spec, vl_version="v5_20")
     assert svg.startswith("<svg") and "<text" in svg
+
+
+# ---- the vocabulary's follow-up (issue 14): log bars, highlight, stacked, integer x, y range -
+
+def _svg(figure):
+    vl_convert = pytest.importorskip("vl_convert")
+    return vl_convert.vegalite_to_svg(figure.to_dict(), vl_version="v5_20")
+
+
+def _bar_heights(svg):
+    """Heights of the drawn bars (vl-convert writes each as a rectangle path 'Mx,yhWvHh-Wz')."""
+    marks = "".join(re.findall(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg))
+    return [float(h) for h in re.findall(r'd="M[-\d.e]+,[-\d.e]+h[-\d.e]+v([-\d.e]+)h', marks)]
+
+
+def test_log_bars_grow_from_a_power_of_ten_below_the_smallest_and_never_stack():
+    sizes = {"MHA": [0.5, 40.0, 320.0], "MQA": [0.004, 0.3, 2.5]}
+    spec = figures.bars(["a", "b", "c"], sizes, caption="Sizes.", log_y=True).spec
+    (bar, *_) = spec["layer"][0]["layer"]
+    assert bar["encoding"]["y"]["stack"] is None
+    assert bar["encoding"]["y"]["scale"] == {"type": "log", "domainMin": 0.001}
+    rows = data_rows(spec)
+    assert {row["base"] for row in rows} == {0.001}
+    assert sorted(row["value"] for row in rows) == sorted(sizes["MHA"] + sizes["MQA"])
+    heights = _bar_heights(_svg(figures.bars(["a", "b", "c"], sizes, caption="S.", log_y=True)))
+    assert len(heights) == 6 and min(heights) > 1, f"every log bar is drawn: {heights}"
+    # An exact power of ten still shows a bar: the axis starts a decade lower.
+    assert data_rows(figures.bars(["a"], [0.01], caption="c", log_y=True).spec)[0]["base"] == 0.001
+    with_domain = figures.bars(["a"], [5.0], caption="c", log_y=True, domain=(1, 100)).spec
+    assert data_rows(with_domain)[0]["base"] == 1.0
+
+
+def test_highlight_colours_bars_by_name_with_a_legend():
+    spec = figures.bars(["a", "b", "c"], [0.0, 2.0, 1.0], caption="c",
+                        highlight=["before", "after", "after"]).spec
+    rows = data_rows(spec)
+    assert [(row["category"], row["group"], row["value"]) for row in rows] == [
+        ("a", "before", 0.0), ("b", "after", 2.0), ("c", "after", 1.0)]
+    color = spec["layer"][0]["layer"][0]["encoding"]["color"]
+    assert color["scale"] == {"range": "category", "domain": ["before", "after"]}
+    assert color["legend"] is not None
+    assert "xOffset" not in spec["layer"][0]["layer"][0]["encoding"], "one bar per category"
+    svg = _svg(figures.bars(["a", "b"], [1.0, 2.0], caption="c", highlight=["x", "y"]))
+    assert ">x</text>" in svg and ">y</text>" in svg, "the names make the legend"
+
+
+def test_stacked_bars_add_up_in_the_groups_order_and_label_their_middles():
+    shares = {"embedding": [0.2], "attention": [0.3], "FFN": [0.49], "norms": [0.01]}
+    figure = figures.bars(["model"], shares, caption="c", stacked=True, annotate=True,
+                          fmt=".0%")
+    bar, text_layer = figure.spec["layer"][0]["layer"]
+    assert bar["encoding"]["y"]["stack"] == "zero" and "xOffset" not in bar["encoding"]
+    rows = data_rows(figure.spec)
+    assert [(row["group"], row["order"], row["room"]) for row in rows] == [
+        ("embedding", 0, True), ("attention", 1, True), ("FFN", 2, True), ("norms", 3, False)]
+    assert "color" not in text_layer["encoding"], "labels in the text colour, not the bar's"
+    svg = _svg(figure)
+    heights = sorted(_bar_heights(svg))
+    assert len(heights) == 4
+    assert heights[-1] / heights[0] == pytest.approx(49, rel=0.05), "heights in proportion"
+    assert ">49%</text>" in svg and ">1%</text>" not in svg, "a 1% sliver has no label"
+
+
+def test_lines_integer_x_fixed_y_range_and_log_base_two():
+    spec = figures.lines([0, 1, 2], [0.1, 0.5, 0.9], caption="c", x_integer=True,
+                         y_domain=(0, 1)).spec
+    encoding = spec["layer"][0]["layer"][0]["encoding"]
+    assert encoding["x"]["axis"]["values"] == [0, 1, 2]
+    assert encoding["y"]["scale"]["domain"] == [0.0, 1.0]
+    ticks = re.findall(r"<text[^>]*>([^<]*)</text>", _svg(figures.lines(
+        [0, 1, 2], [0.1, 0.5, 0.9], caption="c", x_integer=True, x_title="layer")))
+    assert ticks[:3] == ["0", "1", "2"], f"whole-number ticks only: {ticks}"
+    d_k = [4, 16, 64, 256, 1024, 4096]
+    spec = figures.lines(d_k, [1.0, 2, 3, 4, 5, 6], caption="c", log_x=True, log_x_base=2).spec
+    assert spec["layer"][0]["layer"][0]["encoding"]["x"]["scale"] == {"type": "log", "base": 2}
+    ticks = re.findall(r"<text[^>]*>([^<]*)</text>", _svg(figures.Figure(spec)))
+    assert ticks[:3] == ["4", "8", "16"] and "4096" in ticks, ticks
+
+
+def test_panel_legends_sit_under_the_panels():
+    line = figures.lines([1, 2], {"a rather long series name": [1, 2], "b": [2, 1]},
+                         caption="c", title="one")
+    spec = figures.panels([line, line], caption="c").spec
+    legend = spec["concat"][0]["layer"][0]["layer"][0]["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom" and legend["columns"] == 1, legend
+
+
+@pytest.mark.parametrize("call, argument", [
+    (lambda: figures.bars(["a"], {"g": [1], "h": [2]}, caption="c", highlight=["x"]),
+     "highlight"),
+    (lambda: figures.bars(["a", "b"], [1, 2], caption="c", highlight=["x"]), "highlight"),
+    (lambda: figures.bars(["a"], [1], caption="c", stacked=True, log_y=True), "stacked"),
+    (lambda: figures.bars(["a"], [1], caption="c", log_y=True, domain=(0, 10)), "domain"),
+    (lambda: figures.lines([1, 2], [1, 2], caption="c", y_domain=(1, 0)), "y_domain"),
+    (lambda: figures.lines([1, 2], [1, 2], caption="c", y_domain=(0,)), "y_domain"),
+    (lambda: figures.lines([1, 2], [1, 2], caption="c", log_x=True, log_x_base=3), "log_x_base"),
+])
+def test_new_options_reject_bad_input_by_name(call, argument):
+    with pytest.raises(ValueError, match=re.escape(argument)):
+        call()
