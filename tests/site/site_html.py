@@ -37,6 +37,7 @@ class PageParser(HTMLParser):
         self.demos = []
         self._stack = []
         self._capture = None
+        self._demo_depth = None  # stack depth of the open .itt-demo div, None outside one
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -59,6 +60,11 @@ class PageParser(HTMLParser):
             self.demos.append({"id": attrs.get("data-demo"), "meta": "", "outputs": [],
                                "images": [], "charts": [], "note": "",
                                "build_output": False})
+            self._demo_depth = len(self._stack) + 1
+        if self._demo_depth is None:
+            # Outside a demo (prose, diagrams' <figure>/<figcaption>): nothing belongs to one.
+            self._push(tag)
+            return
         if self.demos and tag == "div" and "data-build-output" in attrs:
             self.demos[-1]["build_output"] = True
         if self.demos and tag == "img" and "itt-demo-figure" in classes:
@@ -79,6 +85,9 @@ class PageParser(HTMLParser):
             self._capture = ("outputs", [])
         elif self.demos and tag == "p" and "itt-demo-note" in classes:
             self._capture = ("note", [])
+        self._push(tag)
+
+    def _push(self, tag):
         if tag not in ("img", "link", "meta", "br", "hr", "input", "source", "area", "wbr"):
             self._stack.append(tag)
 
@@ -95,6 +104,8 @@ class PageParser(HTMLParser):
             self._capture = None
         if self._stack and self._stack[-1] == tag:
             self._stack.pop()
+            if self._demo_depth is not None and len(self._stack) < self._demo_depth:
+                self._demo_depth = None
 
     def handle_data(self, data):
         if self._capture:

@@ -54,9 +54,9 @@ def test_page_contains_demo_and_build_output(built_site, cpython_run, page, demo
         f"{len(outcome['figures'])}"
     )
     for chart, figure in zip(block["charts"], outcome["figures"]):
-        meta = figure["usermeta"]["itt"]
-        assert chart["alt"] == meta["alt"] and chart["alt"], f"{page}: {demo_id} alt text"
-        assert chart["caption"] == meta["caption"], f"{page}: {demo_id} caption"
+        figure_meta = figure["usermeta"]["itt"]
+        assert chart["alt"] == figure_meta["alt"] and chart["alt"], f"{page}: {demo_id} alt text"
+        assert chart["caption"] == figure_meta["caption"], f"{page}: {demo_id} caption"
         assert _close(json.loads(chart["spec"]), figure), (
             f"{page}: {demo_id}'s embedded figure differs from CPython's")
     assert len(block["images"]) == len(outcome.get("images", [])), (
