@@ -18,11 +18,14 @@ from ._figure_parts import (
     fmt_checked,
     label_angle,
     label_expr,
+    mapping,
     marks,
     number,
     reference_layers,
     series_map,
+    strings,
     text,
+    value_range,
 )
 
 
@@ -46,20 +49,6 @@ def _axis(title, log, log_base=10, integer=False, domain=None):
     return axis
 
 
-def _domain(name, domain, log):
-    """``(low, high)`` as two floats with low < high (both > 0 on a log axis), or None."""
-    if domain is None:
-        return None
-    if not isinstance(domain, (tuple, list)) or len(domain) != 2:
-        raise ValueError(f"{name} must be (low, high), got {domain!r}")
-    low, high = number(f"{name}[0]", domain[0]), number(f"{name}[1]", domain[1])
-    if not low < high:
-        raise ValueError(f"{name} must have low < high, got {domain!r}")
-    if log and low <= 0:
-        raise ValueError(f"{name} {domain!r} starts at or below 0, which a log axis cannot show")
-    return [low, high]
-
-
 def _log_base(name, base):
     if base not in (2, 10) or isinstance(base, bool):
         raise ValueError(f"{name} must be 2 or 10, got {base!r}")
@@ -80,7 +69,7 @@ def xy_spec(kind, x, series, *, caption, alt, x_title, y_title, log_x, log_y, vl
             points, dashed, labels, title, log_x_base=10, x_integer=False, y_domain=None):
     """Lines (``x`` shared) or scatter (``series`` = ``{name: (x, y)}``)."""
     log_x_base = _log_base("log_x_base", log_x_base)
-    y_domain = _domain("y_domain", y_domain, log_y)
+    y_domain = value_range("y_domain", y_domain, log_y)
     x_title, y_title = distinct_titles(text("x_title", x_title), text("y_title", y_title))
     series = series_map("series", series, y_title)
     if kind == "lines":
@@ -105,15 +94,17 @@ def xy_spec(kind, x, series, *, caption, alt, x_title, y_title, log_x, log_y, vl
             finite(f"series[{name!r}][0]", xs)
             pairs[name] = (xs, ys)
     point_labels = {}
+    if labels is not None and not hasattr(labels, "items"):
+        raise TypeError(f"labels must be a mapping {{series: [label, ...]}}, got {labels!r}")
     for name, given in (labels or {}).items():
         if name not in pairs:
             raise ValueError(f"labels[{name!r}] names no series (series: {sorted(pairs)})")
-        given = [str(item) for item in given]
+        given = strings(f"labels[{name!r}]", given)
         if len(given) != len(pairs[name][0]):
             raise ValueError(f"labels[{name!r}] has {len(given)} labels, expected "
                              f"{len(pairs[name][0])}")
         point_labels[name] = given
-    for name in dashed:
+    for name in strings("dashed", dashed):
         if name not in pairs:
             raise ValueError(f"dashed names {name!r}, which is not a series ({sorted(pairs)})")
     names = list(pairs)
@@ -189,7 +180,7 @@ def xy_spec(kind, x, series, *, caption, alt, x_title, y_title, log_x, log_y, vl
 
 def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlines, annotate,
               fmt, domain, title, highlight=None, stacked=False):
-    categories = [str(item) for item in categories]
+    categories = strings("categories", categories)
     if not categories:
         raise ValueError("categories is empty: give at least one bar label")
     if len(set(categories)) != len(categories):
@@ -206,7 +197,7 @@ def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlin
         if len(groups) > 1:
             raise ValueError(f"highlight colours the bars of a single group, but groups has "
                              f"{len(groups)} ({', '.join(groups)})")
-        highlight = [str(item) for item in highlight]
+        highlight = strings("highlight", highlight)
         if len(highlight) != len(categories):
             raise ValueError(f"highlight has {len(highlight)} names, expected {len(categories)} "
                              "(one per category)")
@@ -248,7 +239,7 @@ def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlin
         for row in rows:
             row["base"] = baseline
     if domain is not None:
-        y_scale["domain"] = _domain("domain", domain, log_y)
+        y_scale["domain"] = value_range("domain", domain, log_y)
         if log_y:
             y_scale.pop("domainMin")
             for row in rows:
@@ -322,6 +313,8 @@ def _legends_below(view):
 
 
 def panels_spec(figures, *, caption, alt, columns):
+    if hasattr(figures, "spec") or not hasattr(figures, "__iter__"):
+        raise TypeError(f"figures must be a sequence of Figure, got {figures!r}")
     figures = list(figures)
     if not figures:
         raise ValueError("figures is empty: give at least one panel")
@@ -369,7 +362,7 @@ def table_spec(columns, *, caption, alt, formats):
     if len(lengths) != 1:
         raise ValueError("columns have different lengths: " + ", ".join(
             f"{name!r}: {len(values)}" for name, values in zip(names, cells)))
-    formats = dict(formats or {})
+    formats = mapping("formats", formats)
     for name in formats:
         if name not in names:
             raise ValueError(f"formats names {name!r}, which is not a column ({names})")

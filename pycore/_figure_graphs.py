@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._figure_parts import array, base, finite, number
+from ._figure_parts import array, base, finite, number, strings
 
 TOKEN_STEP = 22  # px between tokens in a column (attention view)
 GRAPH_WIDTH = 260  # px between the two columns (attention view)
@@ -29,7 +29,7 @@ def shown_token(token):
 def _names(name, given, count):
     if given is None:
         return [str(i) for i in range(count)]
-    given = [str(item) for item in given]
+    given = strings(name, given)
     if len(given) != count:
         raise ValueError(f"{name} has {len(given)} names, expected {count}")
     return given
@@ -51,8 +51,8 @@ def _select(name, label, value, options, option_labels):
 
 def token_graph_spec(kind, tokens, weights, *, caption, alt, key_tokens, layer, head,
                      layer_names, head_names, threshold):
-    query_tokens = [str(token) for token in tokens]
-    key_tokens = query_tokens if key_tokens is None else [str(token) for token in key_tokens]
+    query_tokens = strings("tokens", tokens)
+    key_tokens = query_tokens if key_tokens is None else strings("key_tokens", key_tokens)
     weights = array("weights", weights, (2, 3, 4))
     while weights.ndim < 4:
         weights = weights[None]  # (n_layers, h, T_q, T_k)

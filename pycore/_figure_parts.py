@@ -62,11 +62,44 @@ def finite(name, values):
         raise ValueError(f"{name} has {len(bad)} non-finite value(s), the first at index {where}")
 
 
+def strings(name, given):
+    """``given`` (a sequence of anything printable) as a list of str."""
+    if hasattr(given, "items"):
+        raise TypeError(f"{name} must be a sequence of str, got a {type(given).__name__}")
+    try:
+        return [str(item) for item in given]
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of str, got {given!r}") from None
+
+
+def mapping(name, given):
+    """``given`` (a mapping, or None for an empty one) as a dict."""
+    if given is None:
+        return {}
+    if not hasattr(given, "items"):
+        raise TypeError(f"{name} must be a mapping, got {given!r}")
+    return dict(given.items())
+
+
+def value_range(name, given, log=False):
+    """``(low, high)`` as two floats with low < high (both > 0 on a log axis), or None."""
+    if given is None:
+        return None
+    if isinstance(given, (str, bytes)) or not hasattr(given, "__len__") or len(given) != 2:
+        raise ValueError(f"{name} must be (low, high), got {given!r}")
+    low, high = number(f"{name}[0]", given[0]), number(f"{name}[1]", given[1])
+    if not low < high:
+        raise ValueError(f"{name} must have low < high, got {given!r}")
+    if log and low <= 0:
+        raise ValueError(f"{name} {given!r} starts at or below 0, which a log axis cannot show")
+    return [low, high]
+
+
 def labels(name, given, count):
     """``count`` tick labels as str; default ``"0" .. str(count - 1)``."""
     if given is None:
         return [str(i) for i in range(count)]
-    out = [str(item) for item in given]
+    out = strings(name, given)
     if len(out) != count:
         raise ValueError(f"{name} has {len(out)} labels, expected {count}")
     return out
@@ -95,7 +128,7 @@ def series_map(name, series, default_name):
 def marks(name, given, log):
     """Reference lines ``{label: value}`` as data rows."""
     rows = []
-    for label, value in (given or {}).items():
+    for label, value in mapping(name, given).items():
         value = number(f"{name}[{label!r}]", value)
         if log and value <= 0:
             raise ValueError(f"{name}[{label!r}] = {value} cannot sit on a log axis")
@@ -184,9 +217,7 @@ def heatmap_spec(values, *, caption, alt, row_labels, col_labels, row_title, col
     fmt = fmt_checked("fmt", fmt)
     shown = values[~is_masked]  # (n_shown,)
     if domain is not None:
-        if len(domain) != 2:
-            raise ValueError(f"domain must be (low, high), got {domain!r}")
-        low, high = number("domain[0]", domain[0]), number("domain[1]", domain[1])
+        low, high = value_range("domain", domain)
     elif diverging:
         reach = float(np.abs(shown).max()) if shown.size else 1.0
         low, high = -(reach or 1.0), reach or 1.0

@@ -332,7 +332,14 @@ def test_panel_legends_sit_under_the_panels():
     (lambda: figures.lines([1, 2], [1, 2], caption="c", y_domain=(1, 0)), "y_domain"),
     (lambda: figures.lines([1, 2], [1, 2], caption="c", y_domain=(0,)), "y_domain"),
     (lambda: figures.lines([1, 2], [1, 2], caption="c", log_x=True, log_x_base=3), "log_x_base"),
+    # what fuzzing (tests/pycore/test_fuzz.py) found: TypeErrors that named nothing
+    (lambda: figures.heatmap(WEIGHTS, caption="c", domain=2.5j), "domain"),
+    (lambda: figures.lines([1, 2], [1, 2], caption="c", vlines="x"), "vlines"),
+    (lambda: figures.panels(None, caption="c"), "figures"),
+    (lambda: figures.table({"a": [1]}, caption="c", formats=["a"]), "formats"),
+    (lambda: figures.attention_view(TOKENS, WEIGHTS, caption="c", head_names=2.5j), "head_names"),
+    (lambda: figures.bars(3, [1], caption="c"), "categories"),
 ])
 def test_new_options_reject_bad_input_by_name(call, argument):
-    with pytest.raises(ValueError, match=re.escape(argument)):
+    with pytest.raises((ValueError, TypeError), match=re.escape(argument)):
         call()

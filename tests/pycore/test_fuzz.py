@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import json
 import re
 import signal
 import types
@@ -666,11 +667,95 @@ RECIPES = {
 }
 
 
+# ---- pycore.figures: a figure must come out as JSON (plain finite numbers) or fail by name ---
+
+def as_json(builder):
+    """A recipe target calling ``builder`` and returning its figure's spec parsed from JSON, so
+    a NaN or an object that JSON cannot hold surfaces (``to_json`` refuses both)."""
+    def call(**kwargs):
+        out = builder(**kwargs)
+        return json.loads(out.to_json()) if isinstance(out, pc.figures.Figure) else out
+    call.signature_of = builder
+    return call
+
+
+def small_figure():
+    return pc.figures.lines([1.0, 2.0], [0.5, 0.25], caption="A line.", title="one")
+
+
+def shown_figure():
+    """Takes what earlier calls showed, then shows one figure (what ``take_shown`` returns)."""
+    pc.figures.take_shown()
+    pc.figures.show(small_figure())
+
+
+CAPTION = {"caption": (const("What the figure shows."), "str"),
+           "alt": (const(None), "any"), "title": (const("A title"), "any")}
+TOKENS3 = ["the", "cat", "sat"]
+F = pc.figures
+RECIPES.update({
+    "figures.Figure": (F.Figure, {"spec": (lambda: small_figure().spec, "dict")}),
+    "figures.heatmap": (as_json(F.heatmap), dict(
+        CAPTION, values=(softmax_rows(3, 3), "array"), row_labels=(const(TOKENS3), "any"),
+        col_labels=(const(None), "any"), row_title=(const("query"), "str"),
+        masked=(const(np.triu(np.ones((3, 3), dtype=bool), 1)), "mask"),
+        annotate=(const(True), "bool"), fmt=(const(".2f"), "str"),
+        diverging=(const(False), "bool"), domain=(const((0.0, 1.0)), "any"))),
+    "figures.lines": (as_json(F.lines), dict(
+        CAPTION, x=(const(np.array([4.0, 8.0, 16.0])), "array"),
+        series=(lambda: {"a": normal(3)(), "b": normal(3, seed=1)()}, "dict"),
+        x_title=(const("d_k"), "str"), log_x=(const(True), "bool"), log_y=(const(False), "bool"),
+        vlines=(const({"chosen": 8.0}), "any"), hlines=(const({"floor": 0.0}), "any"),
+        points=(const(True), "bool"), dashed=(const(["b"]), "any"),
+        log_x_base=(const(2), "int"), x_integer=(const(True), "bool"),
+        y_domain=(const((-3.0, 3.0)), "any"))),
+    "figures.scatter": (as_json(F.scatter), dict(
+        CAPTION, series=(lambda: {"words": (normal(2)(), normal(2, seed=1)())}, "dict"),
+        labels=(const({"words": ["cat", "dog"]}), "any"), log_y=(const(False), "bool"))),
+    "figures.bars": (as_json(F.bars), dict(
+        CAPTION, categories=(const(["a", "b", "c"]), "any"),
+        groups=(lambda: {"g": np.array([0.5, 2.0, 40.0]), "h": np.array([1.0, 3.0, 5.0])},
+                "dict"),
+        y_title=(const("size"), "str"), log_y=(const(True), "bool"),
+        hlines=(const({"limit": 10.0}), "any"), annotate=(const(True), "bool"),
+        fmt=(const(".3g"), "str"), domain=(const(None), "any"),
+        highlight=(const(None), "any"), stacked=(const(False), "bool"))),
+    "figures.bars (highlight, stacked)": (as_json(F.bars), dict(
+        CAPTION, categories=(const(["a", "b", "c"]), "any"),
+        groups=(const(np.array([0.0, 2.0, 1.0])), "array"),
+        highlight=(const(["before", "after", "after"]), "any"),
+        stacked=(const(True), "bool"), annotate=(const(True), "bool"),
+        domain=(const((0.0, 3.0)), "any"))),
+    "figures.panels": (as_json(F.panels), {
+        "figures": (lambda: [small_figure(), small_figure()], "any"),
+        "caption": (const("Two panels."), "str"), "alt": (const(None), "any"),
+        "columns": (const(2), "int")}),
+    "figures.table": (as_json(F.table), {
+        "columns": (const({"T": [128, 512], "ratio": [0.5, 0.125], "name": ["a", "b"]}), "dict"),
+        "caption": (const("A table."), "str"), "formats": (const({"ratio": ".2f"}), "any")}),
+    "figures.attention_view": (as_json(F.attention_view), {
+        "tokens": (const(TOKENS3), "any"), "weights": (softmax_rows(2, 3, 3), "array"),
+        "caption": (const("Two heads."), "str"), "head": (const(1), "int"),
+        "layer": (const(0), "int"), "threshold": (const(0.1), "float"),
+        "head_names": (const(None), "any")}),
+    "figures.routing_graph": (as_json(F.routing_graph), {
+        "tokens": (const(TOKENS3), "any"), "weights": (softmax_rows(3, 3), "array"),
+        "caption": (const("Routes."), "str"), "threshold": (const(0.2), "float"),
+        "layer_names": (const(None), "any")}),
+    "figures.show": (F.show, {}),
+    "figures.take_shown": (lambda: (shown_figure(), F.take_shown())[1], {}),
+})
+
+
 def public_names():
-    """Every public callable that ``import pycore`` exposes (functions and classes)."""
-    return sorted(name for name in dir(pc) if not name.startswith("_")
-                  and callable(getattr(pc, name))
-                  and not isinstance(getattr(pc, name), types.ModuleType))
+    """Every public callable that ``import pycore`` exposes (functions and classes), and every
+    public callable of ``pycore.figures`` (its ``__all__``) as ``"figures.<name>"``."""
+    names = [name for name in dir(pc) if not name.startswith("_")
+             and callable(getattr(pc, name))
+             and not isinstance(getattr(pc, name), types.ModuleType)]
+    names += [f"figures.{name}" for name in pc.figures.__all__
+              if callable(getattr(pc.figures, name))]
+    return sorted(names)
 
 
 def test_every_public_name_has_a_recipe():
