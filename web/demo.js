@@ -5,6 +5,7 @@ import { createEditor } from "./editor.js";
 import { buildControls, rewriteParam } from "./controls.js";
 import { OutputView } from "./output.js";
 import { foldingExtension, presentDemo } from "./presentation.js";
+import { RunIndicator, labelLive } from "./run-state.js";
 
 const RERUN_DELAY_MS = 250;
 let demoCounter = 0;
@@ -27,6 +28,8 @@ function statusText(status) {
       return `${status.label} for this code (first use only, a few seconds)…`;
     case "failed":
       return `Python failed to load: ${status.label}`;
+    case "ready":
+      return "Python ready";
     default:
       return "";
   }
@@ -82,7 +85,8 @@ export function enhanceDemo(root, runtime) {
   bar.className = "itt-demo-progress";
   bar.setAttribute("aria-label", `Python loading progress for ${demoId}`);
   bar.hidden = true;
-  toolbar.append(runButton, stopButton, resetButton, restartButton, bar, status);
+  const indicator = new RunIndicator();
+  toolbar.append(runButton, stopButton, resetButton, restartButton, bar, indicator.node, status);
   editorHost.after(toolbar);
 
   const params = Array.isArray(meta.params) ? meta.params : [];
@@ -141,10 +145,12 @@ export function enhanceDemo(root, runtime) {
     runButton.disabled = true;
     stopButton.disabled = false;
     const started = performance.now();
+    indicator.start();
     let begun = false;
     const onOutput = (kind, text) => {
       if (!begun) {
         output.begin();
+        labelLive(area);
         begun = true;
       }
       output.append(text, kind);
@@ -158,6 +164,7 @@ export function enhanceDemo(root, runtime) {
       outcome = await pending;
       if (!begun) output.begin();
       output.finish(outcome);
+      labelLive(area);
     } catch (error) {
       outcome = { result: null, error: String(error), stopped: false };
       output.begin();
@@ -166,6 +173,7 @@ export function enhanceDemo(root, runtime) {
     } finally {
       current = null;
       runs += 1;
+      indicator.finish(outcome);
       runButton.disabled = false;
       stopButton.disabled = true;
     }
@@ -194,7 +202,10 @@ export function enhanceDemo(root, runtime) {
   resetButton.addEventListener("click", () => {
     editor.setSource(original);
     presented.setExpanded(false);
-    if (current === null) area.replaceChildren(...buildOutput);
+    if (current === null) {
+      area.replaceChildren(...buildOutput);
+      indicator.clear();
+    }
     if (controlsHost) {
       controlsHost.replaceChildren();
       buildControlsSafely();

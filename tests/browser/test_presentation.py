@@ -124,3 +124,98 @@ def test_no_sideways_scroll_at_phone_width(browser, site_url, chapter, scheme):
         assert not watch.errors, watch.errors
     finally:
         context.close()
+
+
+CONTROLS = """() => [...document.querySelectorAll('.itt-control')].map((row) => {
+  const label = row.querySelector('label');
+  const input = row.querySelector('input, select');
+  const box = (node) => { const r = node.getBoundingClientRect(); return [r.width, r.height]; };
+  return {demo: row.closest('.itt-demo').dataset.demo, param: row.dataset.param,
+          hidden: row.hidden, label: label.textContent, labelBox: box(label),
+          inputBox: box(input), type: input.type,
+          symbol: label.classList.contains('itt-control-symbol')};
+})"""
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_control_has_a_visible_human_label(context, site_url, chapter):
+    page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/{chapter}/")
+    try:
+        for control in page.evaluate(CONTROLS):
+            if control["hidden"]:
+                continue
+            assert control["label"].strip(), control
+            assert control["labelBox"][0] > 0 and control["labelBox"][1] > 0, control
+            # A raw Python name never shows as a label, except a symbol of the maths (T, d_k).
+            if "_" in control["label"]:
+                assert control["symbol"] and len(control["label"]) <= 5, control
+        assert not watch.errors, watch.errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_a_when_condition_hides_its_control(browser, site_url, scheme):
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/11-decoding/", scheme)
+        demo = page.locator('.itt-demo[data-demo="11/playground"]')
+        beam = demo.locator('.itt-control[data-param="beam_width"]')
+        top_k = demo.locator('.itt-control[data-param="top_k"]')
+        assert beam.is_hidden() and top_k.is_visible()  # the book's strategy is "sample"
+        demo.get_by_label("Strategy", exact=True).select_option(label="beam")
+        assert beam.is_visible() and top_k.is_hidden()
+        assert demo.get_by_label("Beam width", exact=True).is_enabled()
+        demo.get_by_role("button", name="Stop", exact=True).click()  # the change queued a run
+        assert not watch.errors, watch.errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("chapter", ["04-attention", "11-decoding", "12-training"])
+def test_touch_targets_at_phone_width(browser, site_url, chapter):
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page, _ = _open(context, f"{site_url.rstrip('/')}/chapters/{chapter}/")
+        controls = [control for control in page.evaluate(CONTROLS) if not control["hidden"]]
+        assert controls
+        for control in controls:
+            assert control["inputBox"][1] >= 44, control
+        heights = page.evaluate(
+            "() => [...document.querySelectorAll('.itt-demo-button')].map("
+            "(node) => node.getBoundingClientRect().height)")
+        assert min(heights) >= 44, heights
+    finally:
+        context.close()
+
+
+def test_run_shows_indicator_then_duration_and_reset_restores(browser, site_url):
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/04-attention/")
+        demo = page.locator(".itt-demo").first
+        page.wait_for_function(
+            "() => document.querySelector('.itt-demo-status').textContent === 'Python ready'",
+            timeout=60_000)
+        state = demo.locator(".itt-demo-runstate")
+        # Every text the indicator shows, recorded as it changes (a quick run ends fast).
+        state.evaluate("(node) => { window.ittStates = []; new MutationObserver(() => "
+                       "window.ittStates.push(node.textContent)).observe(node, "
+                       "{childList: true, characterData: true, subtree: true}); }")
+        demo.get_by_role("button", name="Run", exact=True).click()
+        page.wait_for_function(
+            "(node) => /^Ran in [0-9.]+ s$/.test(node.textContent)", arg=state.element_handle(),
+            timeout=60_000)
+        shown = page.evaluate("window.ittStates")
+        assert any(text.startswith("Running… ") for text in shown), shown
+        output = demo.locator("[data-demo-output]")
+        assert "Live output" in output.inner_text()
+        assert "Output computed at build time" not in output.inner_text()
+        assert demo.locator(".itt-demo-status").inner_text() == "Python ready"
+        demo.get_by_role("button", name="Reset", exact=True).click()
+        assert "Output computed at build time" in output.inner_text()
+        assert "Live output" not in output.inner_text()
+        assert state.inner_text() == ""
+        assert not watch.errors, watch.errors
+    finally:
+        context.close()
