@@ -78,11 +78,29 @@ class Figure:
         return json.dumps(self.spec, indent=indent, allow_nan=False, sort_keys=True)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Jupyter's display hook: the Vega-Lite MIME bundle, plus the caption as text."""
-        return {MIME_TYPE: self.to_dict(), "text/plain": f"{self.kind}: {self.caption}"}
+        """Jupyter's display hook: the Vega-Lite MIME bundle, plus the caption as text.
+
+        JupyterLab's renderer never settles on ``"width": "container"`` (it measures an
+        output area that resizes with the figure), so notebooks get a fixed width.
+        """
+        spec = _fixed_width(self.to_dict(), NOTEBOOK_WIDTH)
+        return {MIME_TYPE: spec, "text/plain": f"{self.kind}: {self.caption}"}
 
     def __repr__(self):
         return f"<Figure {self.kind}: {self.caption!r}>"
+
+
+NOTEBOOK_WIDTH = 560  # CSS px: a notebook's output column, where "container" cannot be used
+
+
+def _fixed_width(node, width):
+    """``node`` with every ``"width": "container"`` replaced by ``width`` (nested specs too)."""
+    if isinstance(node, dict):
+        return {key: width if key == "width" and value == "container"
+                else _fixed_width(value, width) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_fixed_width(item, width) for item in node]
+    return node
 
 
 def show(*figures: Figure) -> None:

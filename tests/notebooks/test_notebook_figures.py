@@ -29,6 +29,18 @@ def test_show_displays_a_vega_lite_bundle_in_a_kernel(tmp_path):
     assert spec["usermeta"]["itt"]["caption"] == "Two bars."
     assert [row["value"] for row in spec["layer"][0]["data"]["values"]] == [1.0, 2.0]
     assert data["text/plain"] == "bars: Two bars."
+    # JupyterLab's renderer never settles on a container width: notebooks get fixed widths.
+    assert "container" not in json.dumps(spec)
+
+
+def test_notebook_bundles_use_a_fixed_width_where_the_page_follows_the_column():
+    import pycore as pc
+
+    figure = pc.figures.lines([0, 1, 2], {"a": [1.0, 2.0, 3.0]}, caption="One line.")
+    assert "container" in figure.to_json(), "the page's spec no longer follows the column"
+    bundle = json.dumps(figure._repr_mimebundle_()[MIME_TYPE])
+    assert "container" not in bundle
+    assert f'"width": {pc.figures.NOTEBOOK_WIDTH}' in bundle
 
 
 def test_generated_notebooks_show_figures_through_pycore():
