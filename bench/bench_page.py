@@ -21,7 +21,10 @@ browser context, so an empty cache) of chapter 04:
   protocol, applied to the page and its worker).
 
 The floor, chapter 04 and the heaviest chapter are loaded in turn (interleaved), so a
-change in the machine's load hits all three alike.
+change in the machine's load hits all three alike. ``--baseline OTHER_SITE`` adds a fourth: the
+same chapter from another build (say, before a change), served on a second port and loaded in
+the same turns, so before and after are measured in one run. Each cold load also lists the
+files over 50 kB it fetched before the first result (``largest``), to show where bytes go.
 
 All times are read from the page's own performance timeline (ms since navigation start),
 so Playwright's polling does not inflate them. Writes ``bench/results/page.json`` and
@@ -34,6 +37,7 @@ navigation, rerun p50 <= 50 ms.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -81,8 +85,15 @@ def cold_load(browser, url, throttle_mbit_s=0):
     """One cold load of `url`; returns times in seconds and bytes up to the first result."""
     context = browser.new_context()
     page = context.new_page()
-    transferred, urls = [], []
-    page.on("requestfinished", lambda request: transferred.append(_bytes(request)))
+    transferred, urls, largest = [], [], {}
+
+    def finished(request):
+        size = _bytes(request)
+        transferred.append(size)
+        if size > 50_000:
+            largest[request.url.split("/", 3)[-1]] = size
+
+    page.on("requestfinished", finished)
     page.on("request", lambda request: urls.append(request.url))
     if throttle_mbit_s:
         cdp = context.new_cdp_session(page)
@@ -109,6 +120,7 @@ def cold_load(browser, url, throttle_mbit_s=0):
         "first_figures": first.locator("[data-demo-output] figure.itt-chart").count(),
         "bytes": sum(transferred),
         "matplotlib_fetched": any("matplotlib" in url for url in urls),
+        "largest": dict(sorted(largest.items(), key=lambda item: -item[1])),
     }
     return context, page, sample
 
@@ -125,6 +137,16 @@ def floor_load(browser, url):
               "bytes": sum(transferred)}
     context.close()
     return sample
+
+
+@contextlib.contextmanager
+def _serve_baseline(site, isolated):
+    """Serve the --baseline site on a free port (its base URL), or yield None without one."""
+    if site is None:
+        yield None
+        return
+    with serve(site, isolated=isolated, port=free_port()) as base:
+        yield base
 
 
 def _bytes(request):
@@ -251,6 +273,8 @@ def main(argv=None):
                              "each chapter, most bytes to the first result) or '' to skip")
     parser.add_argument("--throttled-loads", type=int, default=1,
                         help=f"cold loads of --chapter at {THROTTLE_MBIT_S} Mbit/s (0 skips)")
+    parser.add_argument("--baseline", type=Path,
+                        help="another built site whose --chapter is loaded in the same turns")
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "results" / "page.json")
     args = parser.parse_args(argv)
     if args.loads < 5:
@@ -269,15 +293,21 @@ def main(argv=None):
         floor_dir.mkdir(exist_ok=True)
         (floor_dir / "index.html").write_text(FLOOR_PAGE, encoding="utf-8")
         (floor_dir / "floor-worker.js").write_text(FLOOR_WORKER, encoding="utf-8")
-        with serve(site, isolated=not args.plain, port=port) as base, sync_playwright() as pw:
+        with serve(site, isolated=not args.plain, port=port) as base, \
+                _serve_baseline(args.baseline, not args.plain) as baseline_base, \
+                sync_playwright() as pw:
             browser = launch_chromium(pw)
             heaviest, survey = args.heaviest, []
             if heaviest == "auto":
                 survey = survey_chapters(browser, base, Path(site))
                 heaviest = max(survey, key=lambda row: row["bytes"])["page"]
-            cold, heavy, floor, reruns = [], [], [], None
+            cold, heavy, floor, reruns, before = [], [], [], None, []
             for _ in range(args.loads):
                 floor.append(floor_load(browser, f"{base}/bench-floor/"))
+                if baseline_base:
+                    context, _, sample = cold_load(browser, f"{baseline_base}/{args.chapter}")
+                    before.append(sample)
+                    context.close()
                 context, page, sample = cold_load(browser, f"{base}/{args.chapter}")
                 cold.append(sample)
                 if reruns is None:
@@ -327,6 +357,14 @@ def main(argv=None):
             "first_demo": cold[0]["first_demo"],
             "samples": cold,
         },
+        "baseline": {
+            "site": str(args.baseline),
+            "python_ready_s": median(before, "python_ready_s"),
+            "first_figures_s": median(before, "first_figures_s"),
+            "bytes": median(before, "bytes"),
+            "ratio_to_floor": median(before, "first_figures_s") / floor_s,
+            "samples": before,
+        } if before else None,
         "floor": {"ready_s": floor_s, "bytes": median(floor, "bytes"), "samples": floor},
         # First live result (its figures drawn) over the bare runtime, from the same run.
         "ratio_to_floor": first_live / floor_s,
@@ -398,6 +436,11 @@ def print_summary(report):
           f"{verdict(report['ratio_to_floor'], TARGETS['ratio_to_floor'])}; "
           f"<= {TARGETS['bytes_to_first_result'] / 1e6:.0f} MB: "
           f"{verdict(cold['bytes'], TARGETS['bytes_to_first_result'])}]")
+    before = report["baseline"]
+    if before:
+        print(f"  baseline {before['site']}, same turns: first live result "
+              f"{before['first_figures_s']:.2f} s = {before['ratio_to_floor']:.2f}x the floor, "
+              f"{before['bytes'] / 1e6:.1f} MB")
     heavy = report["heaviest"]
     if heavy:
         print(f"  heaviest chapter {heavy['page']}: first live result "

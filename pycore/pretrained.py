@@ -6,6 +6,11 @@ in ``pycore/data/`` so they travel inside ``python.zip`` to the browser. They ar
 archive (Pyodide), so pages and tests load the same bytes. The training scripts that produced
 them are ``models/train_lm.py`` (see ``models/README.md`` for corpus, licence and metrics).
 
+In the browser ``pycore/data/`` is not inside the Python archive (it would add 1.2 MB to every
+page's first download): the worker calls :func:`fetch_missing_data` once, and a data file is
+fetched the first time anything reads it (``load_pretrained``, ``pycore.dates``, a demo's own
+``pkgutil.get_data``), then read from disk like any other.
+
 Shipped names:
 
 - ``"lm_tiny"``: character-level decoder-only LM (pre-LN, RoPE, 2 layers, d_model 64) trained
@@ -26,13 +31,52 @@ from .decoder import DecoderLM
 from .serialization import load
 from .tokenizers import CharTokenizer
 
-__all__ = ["PRETRAINED", "load_pretrained"]
+__all__ = ["PRETRAINED", "fetch_missing_data", "load_pretrained"]
 
 # name -> (weights file, tokenizer file), both under pycore/data/
 PRETRAINED = {
     "lm_tiny": ("lm_tiny.npz", "char_tokenizer.json"),
     "lm_draft": ("lm_draft.npz", "char_tokenizer.json"),
 }
+
+
+class _FetchingLoader:
+    """pycore's own loader, except that ``get_data`` of a missing file first calls ``fetch``."""
+
+    def __init__(self, loader, fetch):
+        self._loader = loader
+        self._fetch = fetch
+
+    def get_data(self, path):
+        try:
+            return self._loader.get_data(path)
+        except FileNotFoundError:
+            self._fetch(path)  # writes the file where path says, if the site has it
+            return self._loader.get_data(path)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+def fetch_missing_data(fetch):
+    """Make ``pkgutil.get_data("pycore", ...)`` call ``fetch(path)`` for a file not on disk.
+
+    Parameters
+    ----------
+    fetch : callable
+        ``fetch(path)`` with ``path`` the absolute file name (str) that was missing; it
+        writes the file there if it can (the browser worker fetches it from the site).
+    """
+    import pycore
+
+    spec = pycore.__spec__
+    if isinstance(spec.loader, _FetchingLoader):
+        spec.loader._fetch = fetch
+        return
+    if not callable(fetch):
+        raise TypeError(f"fetch must be callable, got {type(fetch).__name__}")
+    spec.loader = _FetchingLoader(spec.loader, fetch)
+    pycore.__loader__ = spec.loader
 
 
 def _read(filename: str) -> bytes:

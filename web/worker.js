@@ -52,6 +52,35 @@ if _itt_dir not in sys.path:
 // The runner's entry point, made once the library is imported: it takes the book's state
 // then and restores it around every run (demos/sandbox.py).
 const MAKE_ENTRY_PYTHON = "from demos.sandbox import make_entry\nmake_entry()\n";
+// pycore/data/ (the shipped models, 1.2 MB) is not in python.zip: the site serves its files
+// in pycore-data/ beside the archive (hooks/python_zip.py), and a file is fetched the first
+// time Python reads it (pycore.pretrained.fetch_missing_data), so most pages never fetch one.
+const DATA_DIR = "/home/pyodide/itt/pycore/data/";
+const FETCH_DATA_PYTHON = `
+try:
+    import pycore.pretrained
+except Exception:
+    pass  # the reader's runs report why pycore cannot be imported
+else:
+    pycore.pretrained.fetch_missing_data(_itt_fetch_data)
+`;
+
+/** A data file Python found missing, fetched synchronously (Python is waiting) onto its path. */
+function dataFetcher(dataBase) {
+  return (path) => {
+    const file = String(path);
+    const name = file.startsWith(DATA_DIR) ? file.slice(DATA_DIR.length) : "";
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) return; // not a shipped data file: stays missing
+    const request = new XMLHttpRequest();
+    request.open("GET", new URL(name, dataBase).href, false); // a worker may block; the page never does
+    request.responseType = "arraybuffer";
+    request.send();
+    if (request.status !== 200) return;
+    const fs = pyodide._module.FS;
+    if (!fs.analyzePath(DATA_DIR).exists) fs.mkdirTree(DATA_DIR);
+    fs.writeFile(file, new Uint8Array(request.response));
+  };
+}
 
 async function fetchBytes(url) {
   const response = await fetch(url);
@@ -77,6 +106,9 @@ async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer }) {
   pyodide.runPython(SETUP_PYTHON);
   // Importing here (not in the first demo) keeps the first result fast.
   pyodide.runPython("import numpy\ntry:\n    import pycore\nexcept Exception:\n    pass\n");
+  const dataBase = new URL("pycore-data/", new URL(pythonZip, self.location.href));
+  pyodide.globals.set("_itt_fetch_data", dataFetcher(dataBase));
+  pyodide.runPython(FETCH_DATA_PYTHON);
   runPython = pyodide.runPython(MAKE_ENTRY_PYTHON);
   if (buffer) {
     interruptBuffer = buffer;
