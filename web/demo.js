@@ -6,6 +6,7 @@ import { buildControls, rewriteParam } from "./controls.js";
 import { OutputView } from "./output.js";
 import { foldingExtension, presentDemo } from "./presentation.js";
 import { RunIndicator, labelLive } from "./run-state.js";
+import { keepAndShare, paramsFromSource, persistExtension } from "./persist.js";
 
 const RERUN_DELAY_MS = 250;
 let demoCounter = 0;
@@ -66,7 +67,8 @@ export function enhanceDemo(root, runtime) {
   editorHost.className = "itt-demo-editor";
   pre.replaceWith(editorHost);
   const editor = createEditor(editorHost, original, {
-    label: `Code of demo ${demoId}`, onRun: () => run(), extensions: [foldingExtension()],
+    label: `Code of demo ${demoId}`, onRun: () => run(),
+    extensions: [foldingExtension(), persistExtension(demoId, original)],
   });
 
   const toolbar = document.createElement("div");
@@ -89,7 +91,8 @@ export function enhanceDemo(root, runtime) {
   toolbar.append(runButton, stopButton, resetButton, restartButton, bar, indicator.node, status);
   editorHost.after(toolbar);
 
-  const params = Array.isArray(meta.params) ? meta.params : [];
+  const bookParams = Array.isArray(meta.params) ? meta.params : [];
+  let params = bookParams; // the values of the code shown (a kept or shared version's)
   let controlsHost = null;
   let rerunTimer = null;
   function onParamChange(param, value) {
@@ -116,6 +119,19 @@ export function enhanceDemo(root, runtime) {
   }
   // Output first, code on demand: caption, controls, toolbar, output, then the folded code.
   const presented = presentDemo(root, { editor, editorHost, toolbar, controlsHost, area, source: original, demoId });
+  // Kept (localStorage), shared (link) and taken away (downloads): persist.js.
+  const kept = keepAndShare({
+    root, demoId, original, editor, result: meta.result,
+    codeBar: root.querySelector(".itt-demo-code-bar"),
+    restore(code) {
+      editor.setSource(code);
+      params = paramsFromSource(bookParams, code);
+      if (controlsHost) {
+        controlsHost.replaceChildren();
+        buildControlsSafely();
+      }
+    },
+  });
 
   let current = null; // id of this demo's run in flight
   let queued = false; // a run was asked for while one was in flight
@@ -201,6 +217,8 @@ export function enhanceDemo(root, runtime) {
   });
   resetButton.addEventListener("click", () => {
     editor.setSource(original);
+    params = bookParams;
+    kept.forget();
     presented.setExpanded(false);
     if (current === null) {
       area.replaceChildren(...buildOutput);

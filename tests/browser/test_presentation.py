@@ -9,7 +9,7 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from helpers import PageWatch  # noqa: E402
+from helpers import REPO, PageWatch  # noqa: E402
 
 CHAPTERS = [
     "01-big-picture", "02-tokens-embeddings", "03-positional-encoding", "04-attention",
@@ -182,8 +182,9 @@ def test_touch_targets_at_phone_width(browser, site_url, chapter):
         for control in controls:
             assert control["inputBox"][1] >= 44, control
         heights = page.evaluate(
-            "() => [...document.querySelectorAll('.itt-demo-button')].map("
-            "(node) => node.getBoundingClientRect().height)")
+            "() => [...document.querySelectorAll('.itt-demo-button')]"
+            ".filter((node) => node.getClientRects().length > 0)"  # shown ones only
+            ".map((node) => node.getBoundingClientRect().height)")
         assert min(heights) >= 44, heights
     finally:
         context.close()
@@ -216,6 +217,103 @@ def test_run_shows_indicator_then_duration_and_reset_restores(browser, site_url)
         assert "Output computed at build time" in output.inner_text()
         assert "Live output" not in output.inner_text()
         assert state.inner_text() == ""
+        assert not watch.errors, watch.errors
+    finally:
+        context.close()
+
+
+def _type_into(page, demo, text):
+    """Expand the code and type `text` at its very start (the first line is always drawn)."""
+    demo.locator(".itt-demo-showcode").click()
+    demo.locator(".cm-content").click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type(text)
+
+
+def test_edits_persist_across_reload_then_back_to_the_book(browser, site_url):
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        url = f"{site_url.rstrip('/')}/chapters/04-attention/"
+        page, watch = _open(context, url)
+        demo = page.locator(".itt-demo").first
+        _type_into(page, demo, "# kept edit\n")
+        page.wait_for_timeout(800)  # the save is debounced
+        page.reload()
+        page.wait_for_function(ENHANCED, timeout=30_000)
+        demo = page.locator(".itt-demo").first
+        version = demo.locator(".itt-demo-version")
+        version.wait_for(state="visible")
+        assert "Your edited version" in version.inner_text()
+        assert demo.get_attribute("data-demo-version") == "edited"
+        demo.locator(".itt-demo-showcode").click()
+        assert "# kept edit" in demo.locator(".cm-content").inner_text()
+        demo.get_by_role("button", name="Back to the book's code").click()
+        assert "kept edit" not in demo.locator(".cm-content").inner_text()
+        assert version.is_hidden()
+        page.reload()
+        page.wait_for_function(ENHANCED, timeout=30_000)
+        page.wait_for_timeout(300)
+        assert page.locator(".itt-demo").first.locator(".itt-demo-version").is_hidden()
+        assert not watch.errors, watch.errors
+    finally:
+        context.close()
+
+
+def test_copied_link_round_trips_code_and_controls_without_running(browser, site_url):
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page, _ = _open(context, f"{site_url.rstrip('/')}/chapters/11-decoding/")
+        demo = page.locator('.itt-demo[data-demo="11/playground"]')
+        demo.get_by_label("Strategy", exact=True).select_option(label="beam")
+        demo.get_by_role("button", name="Stop", exact=True).click()
+        demo.get_by_role("button", name="Copy link").click()
+        page.wait_for_function(
+            "() => document.querySelector('.itt-demo[data-demo=\"11/playground\"]')"
+            ".dataset.shareLink")
+        link = demo.get_attribute("data-share-link")
+        assert "#itt-share=11%2Fplayground~" in link
+    finally:
+        context.close()
+    fresh = browser.new_context(viewport=DESKTOP)
+    try:
+        page, watch = _open(fresh, link)
+        demo = page.locator('.itt-demo[data-demo="11/playground"]')
+        demo.locator(".itt-demo-version").wait_for(state="visible")
+        assert "Someone else's version" in demo.locator(".itt-demo-version").inner_text()
+        assert demo.get_by_label("Strategy", exact=True).input_value() == '"beam"'
+        assert demo.locator('.itt-control[data-param="beam_width"]').is_visible()
+        demo.locator(".itt-demo-showcode").click()
+        assert 'strategy = "beam"' in demo.locator(".cm-content").inner_text()
+        page.wait_for_timeout(1500)
+        assert demo.get_attribute("data-demo-runs") is None, "a shared link ran by itself"
+        assert "Output computed at build time" in demo.locator("[data-demo-output]").inner_text()
+        assert not watch.errors, watch.errors
+    finally:
+        fresh.close()
+
+
+def test_downloads_have_the_right_content(browser, site_url):
+    import json
+
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    try:
+        page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/04-attention/")
+        demo = page.locator(".itt-demo").first
+        demo_id = demo.get_attribute("data-demo")
+        meta = json.loads(demo.locator("template.itt-demo-meta").evaluate(
+            "(node) => node.content.textContent"))
+        with page.expect_download() as info:
+            demo.get_by_role("button", name="Download .py").click()
+        assert info.value.suggested_filename == demo_id.split("/")[1] + ".py"
+        source = open(info.value.path(), encoding="utf-8").read()
+        book = (REPO / "demos" / f"{demo_id}.py").read_text(encoding="utf-8")
+        assert source.rstrip("\n") == book.rstrip("\n")
+        compile(source, demo_id, "exec")
+        with page.expect_download() as info:
+            demo.get_by_role("button", name="Download result (JSON)").click()
+        assert info.value.suggested_filename == demo_id.split("/")[1] + ".json"
+        result = json.loads(open(info.value.path(), encoding="utf-8").read())
+        assert result == meta["result"]
         assert not watch.errors, watch.errors
     finally:
         context.close()
