@@ -234,18 +234,22 @@ def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlin
         # A log axis has no 0 to grow a bar from: each bar grows from the power of ten
         # below the smallest height (so even that bar shows), where the axis starts.
         smallest = min(row["value"] for row in rows)
+        largest = max(row["value"] for row in rows)
         baseline = float(10.0 ** (np.ceil(np.log10(smallest)) - 1))
-        y_scale = {"type": "log", "domainMin": baseline}
+        # ... and ends at a power of ten at least twice the largest, room for its label.
+        top = float(10.0 ** np.ceil(np.log10(2 * largest)))
+        y_scale = {"type": "log", "domain": [baseline, top]}
         for row in rows:
             row["base"] = baseline
     if domain is not None:
         y_scale["domain"] = value_range("domain", domain, log_y)
         if log_y:
-            y_scale.pop("domainMin")
             for row in rows:
                 row["base"] = y_scale["domain"][0]
     x = {"field": "category", "type": "nominal", "sort": categories,
-         "title": x_title.strip() or None, "axis": {"labelAngle": label_angle(categories)}}
+         "title": x_title.strip() or None,
+         # A bar's plot is narrower than a heatmap's rows of labels: slant them sooner.
+         "axis": {"labelAngle": label_angle(categories, room=36)}}
     y = {"field": "value", "type": "quantitative", "title": y_title, "scale": y_scale,
          "stack": "zero" if stacked else None}
     tooltip = [{"field": "category", "title": x_title.strip() or "category"},

@@ -151,8 +151,9 @@ def label_expr(names):
     return f"{json.dumps(names, ensure_ascii=False)}[datum.value]"
 
 
-def label_angle(names):
-    return 0 if max((len(name) for name in names), default=0) * len(names) <= 48 else -40
+def label_angle(names, room=48):
+    """0 (level labels) if ``names`` fit in about ``room`` characters side by side, else -40."""
+    return 0 if max((len(name) for name in names), default=0) * len(names) <= room else -40
 
 
 def distinct_titles(*titles):

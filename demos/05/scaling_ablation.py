@@ -55,7 +55,8 @@ labels = {"unscaled": "q·k", "scaled": "q·k / √d_k"}  # the legend
 uniform = {f"uniform: ln T = {np.log(T):.2f}": np.log(T)}
 panels = [
     F.lines(grid, {labels[name]: [rows[d][name][key] for d in grid] for name in labels},
-            log_x=True, log_y=key == "variance", log_x_base=2, points=True, x_title="d_k", y_title=y_title,
+            log_x=True, log_x_base=2, log_y=key == "variance", points=True, x_title="d_k",
+            y_title=y_title,
             vlines={f"d_k = {d_k}": d_k}, hlines=uniform if key == "entropy" else None,
             title=title, caption=f"{title} against d_k, with and without 1/√d_k.")
     for key, title, y_title in (("variance", "Variance of the scores", "variance"),

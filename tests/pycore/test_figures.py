@@ -256,7 +256,7 @@ def test_log_bars_grow_from_a_power_of_ten_below_the_smallest_and_never_stack():
     spec = figures.bars(["a", "b", "c"], sizes, caption="Sizes.", log_y=True).spec
     (bar, *_) = spec["layer"][0]["layer"]
     assert bar["encoding"]["y"]["stack"] is None
-    assert bar["encoding"]["y"]["scale"] == {"type": "log", "domainMin": 0.001}
+    assert bar["encoding"]["y"]["scale"] == {"type": "log", "domain": [0.001, 1000.0]}
     rows = data_rows(spec)
     assert {row["base"] for row in rows} == {0.001}
     assert sorted(row["value"] for row in rows) == sorted(sizes["MHA"] + sizes["MQA"])
