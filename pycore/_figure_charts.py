@@ -278,7 +278,8 @@ def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlin
         label = dict(encoding, text={"field": "text"})
         label.pop("y2", None)
         if stacked:
-            # Each piece's value sits in its middle, in the text colour (not the bar's).
+            # Each piece's value sits in its middle, in the colour the theme puts on strong
+            # fills (light on the light palette's dark categories, dark on the dark one's).
             del label["color"]
             label["y"] = {"field": "mid", "type": "quantitative", "title": y_title,
                           "scale": y_scale}
@@ -286,7 +287,8 @@ def bars_spec(categories, groups, *, caption, alt, x_title, y_title, log_y, hlin
                                           "sort": [{"field": "order"}], "as": ["lo", "hi"]},
                                          {"calculate": "(datum.lo + datum.hi) / 2", "as": "mid"},
                                          {"filter": "datum.room"}],
-                           "mark": {"type": "text", "style": "itt-label", "baseline": "middle"},
+                           "mark": {"type": "text", "style": "itt-cell-text-strong",
+                                    "baseline": "middle"},
                            "encoding": label})
         else:
             layers.append({"mark": {"type": "text", "style": "itt-label", "baseline": "bottom",

@@ -292,6 +292,7 @@ def test_stacked_bars_add_up_in_the_groups_order_and_label_their_middles():
     assert [(row["group"], row["order"], row["room"]) for row in rows] == [
         ("embedding", 0, True), ("attention", 1, True), ("FFN", 2, True), ("norms", 3, False)]
     assert "color" not in text_layer["encoding"], "labels in the text colour, not the bar's"
+    assert text_layer["mark"]["style"] == "itt-cell-text-strong", "legible on a filled bar"
     svg = _svg(figure)
     heights = sorted(_bar_heights(svg))
     assert len(heights) == 4
