@@ -1,5 +1,7 @@
 """demos/12/train_tiny.py: real text with a held-out split; the first loss is the untrained
 model's; training lowers both losses; the yardstick is lm_tiny on the same held-out text."""
+import importlib.util
+import json
 import pathlib
 
 import numpy as np
@@ -11,12 +13,17 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def _texts():
-    source = (ROOT / "demos/12/train_tiny.py").read_text(encoding="utf-8")
-    namespace = {}
-    start = source.index("TRAIN_PIECES = [")
-    end = source.index("\n)\n", source.index("VALIDATION = (")) + 3
-    exec(source[start:end], namespace)
-    return namespace["TRAIN_PIECES"], namespace["VALIDATION"]
+    sample = json.loads((ROOT / "pycore/data/prose_sample.json").read_text(encoding="utf-8"))
+    return sample["train"], sample["validation"]
+
+
+def test_shipped_prose_sample_is_what_its_script_writes():
+    spec = importlib.util.spec_from_file_location("prose_sample", ROOT / "models/prose_sample.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    corpus = (ROOT / "models/corpus.txt").read_text(encoding="utf-8")
+    shipped = json.loads((ROOT / "pycore/data/prose_sample.json").read_text(encoding="utf-8"))
+    assert shipped == script.sample(corpus), "run python models/prose_sample.py"
 
 
 def test_training_text_and_validation_text_are_the_corpus_split():
