@@ -317,3 +317,15 @@ def test_downloads_have_the_right_content(browser, site_url):
         assert not watch.errors, watch.errors
     finally:
         context.close()
+
+
+def test_open_in_notebook_goes_to_the_chapters_notebook(context, site_url):
+    page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/04-attention/")
+    try:
+        links = page.locator(".itt-demo-notebook")
+        assert links.count() == page.locator(".itt-demo").count()
+        href = links.first.evaluate("(node) => node.href")
+        assert href.endswith("/lite/notebooks/index.html?path=04-attention.ipynb"), href
+        assert not watch.errors, watch.errors
+    finally:
+        page.close()
