@@ -1,10 +1,10 @@
 """The small pretrained models that ship with the monograph, loaded by name.
 
 The weights (``.npz`` files written by ``pycore.save``) and tokenizer descriptions (JSON) live
-in ``pycore/data/`` so they travel inside ``python.zip`` to the browser. They are read with
-``pkgutil.get_data``, which works both for a package on disk and for one imported from a zip
-archive (Pyodide), so pages and tests load the same bytes. The training scripts that produced
-them are ``models/train_lm.py`` (see ``models/README.md`` for corpus, licence and metrics).
+in ``pycore/data/``. They are read with ``pkgutil.get_data``, which works both for a package on
+disk and for one imported from a zip archive, so pages and tests load the same bytes. The
+training scripts that produced them are ``models/train_lm.py`` (see ``models/README.md`` for
+corpus, licence and metrics).
 
 In the browser ``pycore/data/`` is not inside the Python archive (it would add 1.2 MB to every
 page's first download): the worker calls :func:`fetch_missing_data` once, and a data file is
