@@ -329,3 +329,20 @@ def test_open_in_notebook_goes_to_the_chapters_notebook(context, site_url):
         assert not watch.errors, watch.errors
     finally:
         page.close()
+
+
+def test_display_maths_has_paragraph_spacing(context, site_url):
+    page, _ = _open(context, f"{site_url.rstrip('/')}/chapters/04-attention/")
+    try:
+        gaps = page.evaluate("""() => [...document.querySelectorAll('div.arithmatex')]\
+          .map((node) => {
+          const box = node.getBoundingClientRect();
+          const before = node.previousElementSibling, after = node.nextElementSibling;
+          return [before ? box.top - before.getBoundingClientRect().bottom : 0,
+                  after ? after.getBoundingClientRect().top - box.bottom : 0];
+        })""")
+        assert gaps, "chapter 04 has no display maths"
+        for above, below in gaps:
+            assert above <= 30 and below <= 30, gaps  # was 62 px each side
+    finally:
+        page.close()
