@@ -7,6 +7,7 @@ import { OutputView } from "./output.js";
 import { foldingExtension, presentDemo } from "./presentation.js";
 import { RunIndicator, labelLive } from "./run-state.js";
 import { keepAndShare, paramsFromSource, persistExtension } from "./persist.js";
+import { errorLineExtension, failingLine, markErrorLine } from "./error-line.js";
 
 const RERUN_DELAY_MS = 250;
 let demoCounter = 0;
@@ -68,7 +69,7 @@ export function enhanceDemo(root, runtime) {
   pre.replaceWith(editorHost);
   const editor = createEditor(editorHost, original, {
     label: `Code of demo ${demoId}`, onRun: () => run(),
-    extensions: [foldingExtension(), persistExtension(demoId, original)],
+    extensions: [foldingExtension(), persistExtension(demoId, original), errorLineExtension()],
   });
 
   const toolbar = document.createElement("div");
@@ -190,6 +191,7 @@ export function enhanceDemo(root, runtime) {
       current = null;
       runs += 1;
       indicator.finish(outcome);
+      markErrorLine(editor.view, outcome.error && !outcome.stopped ? failingLine(outcome.error, filename) : null);
       runButton.disabled = false;
       stopButton.disabled = true;
     }

@@ -346,3 +346,25 @@ def test_display_maths_has_paragraph_spacing(context, site_url):
             assert above <= 30 and below <= 30, gaps  # was 62 px each side
     finally:
         page.close()
+
+
+def test_traceback_names_the_demo_file_and_line_without_pyodide_frames(browser, site_url):
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page, _ = _open(context, f"{site_url.rstrip('/')}/chapters/04-attention/")
+        demo = page.locator(".itt-demo").first
+        demo_id = demo.get_attribute("data-demo")
+        _type_into(page, demo, "x = 1\nraise ValueError('the reader broke it')\n")
+        demo.get_by_role("button", name="Run", exact=True).click()
+        page.wait_for_function(
+            "(node) => node.dataset.demoState === 'error'", arg=demo.element_handle(),
+            timeout=90_000)
+        error = demo.locator(".itt-demo-error").inner_text()
+        assert f'File "demos/{demo_id}.py", line 2' in error, error
+        assert "ValueError: the reader broke it" in error, error
+        for internal in ("_base.py", "pyodide", "<unknown>", "<exec>", "runner.py"):
+            assert internal not in error, error
+        marked = demo.locator(".cm-line.itt-error-line")
+        assert marked.count() == 1 and "raise ValueError" in marked.inner_text()
+    finally:
+        context.close()
