@@ -14,24 +14,6 @@ demos_hook = load_hook("demos")
 PAYLOAD = "<img src=x onerror=alert(17)>"
 
 
-@pytest.fixture
-def demo_dir(tmp_path, monkeypatch):
-    """A private demos/ and cache folder for the hook; returns a writer of demo files."""
-    root = tmp_path / "demos"
-    monkeypatch.setattr(demos_hook, "DEMO_DIR", root)
-    monkeypatch.setattr(demos_hook, "CACHE_DIR", tmp_path / "cache")
-    demos_hook.on_pre_build(None)
-
-    def write(demo_id, source):
-        path = root / f"{demo_id}.py"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source, encoding="utf-8")
-        return path
-
-    yield write
-    demos_hook.on_pre_build(None)
-
-
 def test_result_macro_escapes_markup(demo_dir):
     demo_dir("97/hostile", f'result = {{"label": {PAYLOAD!r}, "quote": "a \\"b\\" & c", "n": 3}}\n')
     page = (

@@ -20,24 +20,6 @@ result = {"weights": np.array([[0.25, 0.75], [0.5, 0.5]]) * scale / 2,
 '''
 
 
-@pytest.fixture
-def demo_dir(tmp_path, monkeypatch):
-    """A private demos/ and cache folder for the hook; returns a writer of demo files."""
-    root = tmp_path / "demos"
-    monkeypatch.setattr(demos_hook, "DEMO_DIR", root)
-    monkeypatch.setattr(demos_hook, "CACHE_DIR", tmp_path / "cache")
-    demos_hook.on_pre_build(None)
-
-    def write(demo_id, source):
-        path = root / f"{demo_id}.py"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source, encoding="utf-8")
-        return path
-
-    yield write
-    demos_hook.on_pre_build(None)
-
-
 def test_demo_html_follows_the_dom_contract(demo_dir):
     demo_dir("98/good", GOOD)
     markdown, placeholders = demos_hook.render_markdown('Intro.\n\n{{ demo("98/good") }}\n')

@@ -1,0 +1,29 @@
+"""Fixtures shared by the site tests that call hooks/demos.py directly."""
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hook_loader import load_hook  # noqa: E402
+
+demos_hook = load_hook("demos")
+
+
+@pytest.fixture
+def demo_dir(tmp_path, monkeypatch):
+    """A private demos/ and cache folder for the hook; returns a writer of demo files."""
+    root = tmp_path / "demos"
+    monkeypatch.setattr(demos_hook, "DEMO_DIR", root)
+    monkeypatch.setattr(demos_hook, "CACHE_DIR", tmp_path / "cache")
+    demos_hook.on_pre_build(None)
+
+    def write(demo_id, source):
+        path = root / f"{demo_id}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+        return path
+
+    yield write
+    demos_hook.on_pre_build(None)
