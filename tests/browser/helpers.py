@@ -126,3 +126,18 @@ def output_text(root) -> str:
 
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def click_link(page, href):
+    """Follow a link to ``href`` as a reader's click does (Material's instant navigation
+    intercepts it, so the page is not reloaded)."""
+    page.evaluate(
+        """(href) => {
+          const link = document.createElement('a');
+          link.href = href;
+          document.body.append(link);
+          link.click();
+          link.remove();
+        }""",
+        href,
+    )

@@ -14,7 +14,7 @@ import time
 
 import pytest
 from conftest import open_page
-from helpers import PageWatch, output_text, set_editor_source, wait_for_runs
+from helpers import PageWatch, click_link, output_text, set_editor_source, wait_for_runs
 from server import free_port, serve
 
 pytestmark = pytest.mark.slow
@@ -112,16 +112,7 @@ def test_instant_navigation_keeps_isolation(reader):
     page, watch, url = reader
     page.evaluate("window.__ittIsolationMarker = true")
     starts = page.evaluate("window.__ittRuntime.workerStarts")
-    page.evaluate(
-        """(href) => {
-          const link = document.createElement('a');
-          link.href = href;
-          document.body.append(link);
-          link.click();
-          link.remove();
-        }""",
-        f"{url}/{OTHER_CHAPTER}",
-    )
+    click_link(page, f"{url}/{OTHER_CHAPTER}")
     page.wait_for_function("target => location.pathname === target", arg=f"/{OTHER_CHAPTER}",
                            timeout=30_000)
     assert page.evaluate("window.__ittIsolationMarker === true"), "the page reloaded"

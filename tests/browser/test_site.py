@@ -16,7 +16,15 @@ from figure_checks import (
     wait_for_live_figures,
     wait_until_drawn,
 )
-from helpers import REPO, PageWatch, assert_close, demo_result, output_text, run_demo_in_page
+from helpers import (
+    REPO,
+    PageWatch,
+    assert_close,
+    click_link,
+    demo_result,
+    output_text,
+    run_demo_in_page,
+)
 from mkdocs.config import load_config
 
 from demos.runner import run_demo_file
@@ -71,16 +79,7 @@ def navigate(page, site_url, path):
     """Follow a link to `path` the way a reader does (Material intercepts it: no reload)."""
     target = f"/{path}"
     if page.evaluate("location.pathname") != target:
-        page.evaluate(
-            """(href) => {
-              const link = document.createElement('a');
-              link.href = href;
-              document.body.append(link);
-              link.click();
-              link.remove();
-            }""",
-            f"{site_url}{target}",
-        )
+        click_link(page, f"{site_url}{target}")
     page.wait_for_function(
         "target => location.pathname === target && "
         "!document.querySelector('.itt-demo:not([data-demo-enhanced])')",
