@@ -151,6 +151,72 @@ function drawTable(host, spec) {
   host.replaceChildren(wrap);
 }
 
+/** `figure`'s file name stem: the demo's name and the figure's position in its output. */
+function fileStem(figure) {
+  const demo = figure.closest(".itt-demo");
+  const name = demo && demo.dataset.demo ? demo.dataset.demo.replace("/", "-") : "figure";
+  const figures = demo ? [...demo.querySelectorAll("figure.itt-chart")] : [figure];
+  return `${name}-figure-${figures.indexOf(figure) + 1}`;
+}
+
+/** Vega's SVG text with the figure's caption as its <title> and its alt text as its <desc>. */
+function describedSvg(text, figure) {
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const svg = doc.documentElement;
+  const ns = "http://www.w3.org/2000/svg";
+  const caption = figure.querySelector("figcaption");
+  const staticView = figure.querySelector(".itt-chart-static");
+  const desc = doc.createElementNS(ns, "desc");
+  desc.textContent = (staticView && staticView.getAttribute("aria-label")) || "";
+  const title = doc.createElementNS(ns, "title");
+  title.textContent = caption ? caption.textContent.trim() : "";
+  svg.insertBefore(desc, svg.firstChild);
+  svg.insertBefore(title, svg.firstChild);
+  svg.setAttribute("role", "img");
+  return new XMLSerializer().serializeToString(doc);
+}
+
+function save(name, url) {
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** The figure's "Download SVG / PNG" buttons (once per figure; they export its current view). */
+function addDownloads(figure) {
+  if (figure.querySelector(".itt-chart-downloads")) return;
+  const bar = document.createElement("div");
+  bar.className = "itt-chart-downloads";
+  const button = (label, format) => {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.className = `itt-demo-button itt-demo-small itt-chart-download-${format}`;
+    node.textContent = label;
+    const caption = figure.querySelector("figcaption");
+    const what = caption ? caption.textContent.trim() : "this figure";
+    node.setAttribute("aria-label", `${label}: ${what}`);
+    node.addEventListener("click", async () => {
+      const entry = drawn.get(figure);
+      if (!entry || !entry.view) return;
+      const stem = fileStem(figure);
+      if (format === "svg") {
+        const svg = describedSvg(await entry.view.toSVG(), figure);
+        const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+        save(`${stem}.svg`, url);
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      } else {
+        save(`${stem}.png`, await entry.view.toImageURL("png", 2));
+      }
+    });
+    return node;
+  };
+  bar.append(button("Download SVG", "svg"), button("Download PNG", "png"));
+  figure.append(bar);
+}
+
 /** Draw `spec` into `figure` (a figure.itt-chart); resolves when it is on screen. */
 export async function draw(figure, spec) {
   const host = viewHost(figure);
@@ -185,6 +251,7 @@ export async function draw(figure, spec) {
     drawn.set(figure, { spec, view: result.view, width });
     figure.dataset.chartDrawn = "true";
     figure.ittView = result.view; // tests read the view's signals and data
+    addDownloads(figure);
   } catch (error) {
     // The static SVG stays; the reason goes to the console for whoever debugs it.
     console.warn(`figure ${figure.id || ""} could not be drawn:`, error);

@@ -368,3 +368,58 @@ def test_traceback_names_the_demo_file_and_line_without_pyodide_frames(browser, 
         assert marked.count() == 1 and "raise ValueError" in marked.inner_text()
     finally:
         context.close()
+
+
+def test_figure_downloads_as_svg_and_png(browser, site_url):
+    import struct
+    import xml.etree.ElementTree as ET
+
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    try:
+        page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/04-attention/")
+        figure = page.locator('.itt-demo figure.itt-chart[data-chart-kind="heatmap"]').first
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function("(node) => node.dataset.chartDrawn === 'true'",
+                               arg=figure.element_handle(), timeout=30_000)
+        demo_id = figure.evaluate("(node) => node.closest('.itt-demo').dataset.demo")
+        index = figure.evaluate("(node) => [...node.closest('.itt-demo')"
+                                ".querySelectorAll('figure.itt-chart')].indexOf(node) + 1")
+        stem = f"{demo_id.replace('/', '-')}-figure-{index}"
+        drawn_texts = figure.evaluate(
+            "(node) => [...node.querySelectorAll('.itt-chart-view svg text')]"
+            ".map((t) => t.textContent.trim()).filter(Boolean)")
+        width = figure.evaluate("(node) => node.ittView.width() + 0")
+        assert drawn_texts, "the drawn figure has no text to compare"
+        buttons = figure.locator(".itt-chart-downloads button")
+        assert buttons.count() == 2
+        for button in buttons.all():  # accessible: named, and the name says which figure
+            name = button.get_attribute("aria-label")
+            assert name.startswith(("Download SVG: ", "Download PNG: ")), name
+
+        with page.expect_download() as info:
+            figure.get_by_role("button", name="Download SVG").click()
+        assert info.value.suggested_filename == f"{stem}.svg"
+        root = ET.parse(info.value.path()).getroot()
+        assert root.tag.endswith("svg")
+        texts = [t.text.strip() for t in root.iter() if t.tag.endswith("text") and t.text]
+        for label in drawn_texts:  # axis titles, tick and cell labels, legend
+            assert label in texts, f"{label!r} missing from the downloaded SVG"
+        children = {child.tag.split("}")[-1]: (child.text or "") for child in root}
+        caption = figure.locator("figcaption").inner_text().strip()
+        assert caption and children.get("title") == caption, children.get("title")
+        alt = figure.locator(".itt-chart-static").get_attribute("aria-label")
+        assert alt and children.get("desc") == alt, children.get("desc")
+
+        with page.expect_download() as info:
+            figure.get_by_role("button", name="Download PNG").click()
+        assert info.value.suggested_filename == f"{stem}.png"
+        data = open(info.value.path(), "rb").read()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        png_width, png_height = struct.unpack(">II", data[16:24])
+        svg_width = float(root.get("width"))
+        assert abs(png_width - 2 * svg_width) <= 2, (png_width, svg_width)  # 2x scale
+        assert 100 <= png_height <= 4000 and width > 0
+        assert len(data) > 5_000, "an empty image"
+        assert not watch.errors, watch.errors
+    finally:
+        context.close()
