@@ -76,7 +76,9 @@ export class OutputView {
     });
     if (outcome.error) {
       const kind = outcome.stopped ? "itt-demo-stopped" : "itt-demo-error";
-      this.area.append(element("pre", kind, outcome.error));
+      const message = element("pre", kind, outcome.error);
+      if (outcome.restarted) message.append("\n", restartTime(outcome.restarted));
+      this.area.append(message);
     }
     const result = outcome.result;
     if (!outcome.error && result && typeof result === "object" && typeof result.correct === "boolean") {
@@ -98,6 +100,22 @@ export class OutputView {
       },
     );
   }
+}
+
+/** "Restarting Python…", then the measured time until it was ready again. */
+function restartTime(restarted) {
+  const node = element("span", "itt-demo-restart-time", "Restarting Python…");
+  restarted.then(
+    (seconds) => {
+      node.dataset.seconds = String(seconds);
+      node.textContent = `Python was ready again after ${seconds.toFixed(1)} s.`;
+    },
+    (error) => {
+      node.dataset.failed = "true";
+      node.textContent = `Python could not start again (${error.message}): reload the page.`;
+    },
+  );
+  return node;
 }
 
 function exerciseBadge(result) {

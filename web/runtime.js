@@ -11,18 +11,23 @@ const INTERRUPT_GRACE_MS = 1500;
 // How often runs whose demo left the page (instant navigation) are looked for.
 const ORPHAN_CHECK_MS = 500;
 
-// Why a running demo was stopped by restarting Python; each says what really happened.
+// Why a running demo was stopped by restarting Python, in plain words; each says what really
+// happened. How long the restart took is measured and shown beside it (output.js).
 export const RESTART_NOTES = {
   "not-isolated":
-    "Stopped: Python was restarted (this page is not cross-origin isolated, so a running " +
-    "demo cannot be interrupted in place; the restart takes a second or two).",
+    "Stopped. This page cannot pause Python in the middle of a run (it is not cross-origin " +
+    "isolated), so Python was restarted: what earlier runs defined is gone.",
   "interrupt-ignored":
-    `Stopped: Python did not answer the interrupt within ${INTERRUPT_GRACE_MS / 1000} s ` +
-    "(it was busy inside one long call), so it was restarted; the restart takes a second or two.",
+    `Stopped. Python did not respond to Stop within ${INTERRUPT_GRACE_MS / 1000} s (it was busy ` +
+    "inside one long computation), so Python was restarted: what earlier runs defined is gone.",
   reader: "Stopped: you restarted Python. Every demo now starts from a fresh interpreter.",
   "page-gone": "Stopped: its page was left while it ran.",
 };
 export const RESTART_NOTE = RESTART_NOTES["not-isolated"];
+// Stop interrupted the run inside the same interpreter (cross-origin isolated page).
+export const INTERRUPTED_NOTE =
+  "Stopped: the run was interrupted in place (KeyboardInterrupt). Python kept running, so " +
+  "what earlier runs defined is still there.";
 
 /** The note shown in a demo whose run killed (or found dead) the interpreter. */
 export function deadNote(reason) {
@@ -46,6 +51,7 @@ class PythonRuntime {
     this.workerStarts = 0;
     this.rejected = 0; // worker messages ignored as malformed or unsealed (read by tests)
     this.deaths = []; // {reason, at} for each interpreter found dead (read by tests)
+    this.restarts = []; // {reason, seconds}: each restart and its measured time to ready
     this.canInterrupt = Boolean(self.crossOriginIsolated && typeof SharedArrayBuffer === "function");
     this.interruptBuffer = null;
     this.orphanTimer = null;
@@ -167,7 +173,10 @@ class PythonRuntime {
         // Only for the run that is executing: an outcome for a queued run is not genuine.
         if (!entry.request || !entry.started) return;
         this.pending.delete(message.id);
-        entry.resolve(message.outcome);
+        // Interrupted by Stop: say so in plain words (a reader's own KeyboardInterrupt keeps
+        // the runner's message).
+        entry.resolve(message.outcome.stopped && entry.stopRequested
+          ? { ...message.outcome, error: INTERRUPTED_NOTE } : message.outcome);
         break;
       default:
         break;
@@ -212,6 +221,7 @@ class PythonRuntime {
       return;
     }
     if (this.interruptBuffer) {
+      entry.stopRequested = true;
       this.interruptBuffer[0] = INTERRUPT_SIGINT;
       setTimeout(() => {
         if (this.pending.get(id) === entry) this.restart(reason || "interrupt-ignored", id);
@@ -243,12 +253,17 @@ class PythonRuntime {
   /**
    * Terminate the worker and start a fresh one. The run `stoppedId` (if any) is answered as
    * stopped for `reason` (a RESTART_NOTES key); with reason "reader" every executing run is;
-   * runs that had not started are sent again to the fresh worker.
+   * runs that had not started are sent again to the fresh worker. A stopped run's outcome
+   * carries `restarted`, a promise of the seconds from the stop until the fresh Python was
+   * ready (measured, rejected if it could not start).
    */
   restart(reason, stoppedId = null) {
     const note = RESTART_NOTES[reason] || RESTART_NOTES["not-isolated"];
-    this.replaceWorker((entry) => (entry.id === stoppedId || (reason === "reader" && entry.started)
-      ? stoppedOutcome(note) : null));
+    const began = performance.now();
+    const readyAgain = this.replaceWorker((entry, ready) => (
+      entry.id === stoppedId || (reason === "reader" && entry.started)
+        ? { ...stoppedOutcome(note), restarted: ready } : null));
+    readyAgain.then((seconds) => this.restarts.push({ reason, seconds, began }), () => {});
   }
 
   /** "Restart Python" (a reader's explicit request): a fresh interpreter for every demo. */
@@ -284,8 +299,16 @@ class PythonRuntime {
       ? { ...failure(note), fatal: true } : null));
   }
 
-  /** Terminate, answer pending runs with `answer(entry)` or resend them, start afresh. */
+  /**
+   * Terminate, answer pending runs with `answer(entry, readyAgain)` or resend them, start
+   * afresh. Returns `readyAgain`: a promise of the seconds from now until the fresh Python
+   * is ready.
+   */
   replaceWorker(answer) {
+    const began = performance.now();
+    let settle = null;
+    const readyAgain = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    readyAgain.catch(() => {}); // whoever shows it handles a failed start
     const worker = this.worker;
     this.worker = null;
     if (worker) worker.terminate();
@@ -297,13 +320,14 @@ class PythonRuntime {
     const answers = [];
     const resend = [];
     for (const entry of entries) {
-      const outcome = answer(entry);
+      const outcome = answer(entry, readyAgain);
       if (outcome) answers.push([entry, outcome]);
       else resend.push(entry);
     }
     // The stopped or failed runs are answered first: the fresh start can take a while.
     for (const [entry, outcome] of answers) entry.resolve(outcome);
     this.start().catch(() => {});
+    this.readyPromise.then(() => settle.resolve((performance.now() - began) / 1000), settle.reject);
     // A start in progress becomes this fresh one (whoever awaited it is answered by it).
     for (const init of inits) this.readyPromise.then(init.resolve, init.reject);
     for (const entry of resend) {
@@ -311,6 +335,7 @@ class PythonRuntime {
       this.pending.set(entry.id, entry);
       this.worker.postMessage(entry.request);
     }
+    return readyAgain;
   }
 
   /** While runs are pending, stop those whose demo is no longer in the document. */

@@ -5,6 +5,8 @@ loads once; the fallback without isolation gets its own page.
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 from conftest import open_page
 from fixture_site import FIXTURE_DEMOS
@@ -150,17 +152,23 @@ def test_exercise_marked_right_or_wrong(isolated):
 def test_stop_interrupts_in_place_when_isolated(isolated):
     page, _ = isolated
     root = demo(page, "fixture/numbers")
-    set_editor_source(page, root, "while True:\n    pass\n")
+    set_editor_source(page, root, "print('spinning')\nwhile True:\n    pass\n")
     runs = int(root.get_attribute("data-demo-runs") or 0)
     root.get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_function("e => e.dataset.demoState === 'running'", arg=root.element_handle())
-    page.wait_for_timeout(300)
+    page.wait_for_function(  # executing, not waiting for Python to start
+        "e => e.querySelector('.itt-demo-stdout') && "
+        "e.querySelector('.itt-demo-stdout').textContent.includes('spinning')",
+        arg=root.element_handle(), timeout=60_000,
+    )
     root.get_by_role("button", name="Stop", exact=True).click()
     wait_for_runs(page, root, runs + 1, timeout=10_000)
     assert root.get_attribute("data-demo-state") == "stopped"
-    assert "KeyboardInterrupt" in output_text(root)
+    text = output_text(root)
+    assert "interrupted in place" in text and "KeyboardInterrupt" in text, text
+    assert "restarted" not in text and root.locator(".itt-demo-restart-time").count() == 0
     # Same interpreter, still usable.
     assert page.evaluate("window.__ittRuntime.workerStarts") == 1
+    assert page.evaluate("window.__ittRuntime.restarts.length") == 0
     root.get_by_role("button", name="Reset", exact=True).click()
     run_demo_in_page(page, root)
     assert root.get_attribute("data-demo-state") == "done"
@@ -179,10 +187,23 @@ def test_stop_restarts_worker_without_isolation(browser, plain_fixture_url):
             "e.querySelector('.itt-demo-stdout').textContent.includes('spinning')",
             arg=root.element_handle(), timeout=60_000,
         )
+        clicked = time.perf_counter()
         root.get_by_role("button", name="Stop", exact=True).click()
         wait_for_runs(page, root, runs + 1, timeout=10_000)
         assert root.get_attribute("data-demo-state") == "stopped"
-        assert "Python was restarted" in output_text(root)
+        text = output_text(root)
+        assert "Python was restarted" in text and "not cross-origin isolated" in text, text
+        assert "second or two" not in text  # a measured time, never a guess
+        # The measured time until the fresh Python was ready, shown once it is.
+        shown = root.locator(".itt-demo-restart-time[data-seconds]")
+        shown.wait_for(timeout=60_000)
+        waited = time.perf_counter() - clicked
+        seconds = float(shown.get_attribute("data-seconds"))
+        assert 0 < seconds <= waited + 0.5, (seconds, waited)
+        assert shown.inner_text() == f"Python was ready again after {seconds:.1f} s."
+        restarts = page.evaluate("window.__ittRuntime.restarts")
+        assert [r["reason"] for r in restarts] == ["not-isolated"]
+        assert restarts[0]["seconds"] == seconds
         assert page.evaluate("window.__ittRuntime.workerStarts") == 2
         root.get_by_role("button", name="Reset", exact=True).click()
         run_demo_in_page(page, root)
