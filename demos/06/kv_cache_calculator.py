@@ -27,9 +27,8 @@ BYTES = {"fp32": 4, "fp16": 2, "int8": 1}
 GB = 1e9  # decimal gigabytes, as memory sizes are usually quoted
 
 table = {}
-print(f"KV cache at T = {T} tokens, {dtype}, batch {batch}  (GB = 10^9 bytes)")
-print(f"{'model':12s} {'h':>3s} {'h_kv':>4s} {'MHA':>9s} {'as built':>9s} {'MQA':>9s}")
-for name, m in MODELS.items():
+notes = []
+for m in MODELS.values():
     cached = min(T, m.get("window", T))  # tokens whose keys and values are kept
     sizes = {"cached_tokens": cached, "beyond_context": T > m["context"]}
     for scheme, h_kv in (("mha", m["h"]), ("built", m["h_kv"]), ("mqa", 1)):
@@ -40,15 +39,24 @@ for name, m in MODELS.items():
     table[m["key"]] = sizes
     note = ""
     if sizes["beyond_context"]:
-        note = f"  * beyond its {m['context']:,}-token context"
+        note = f"beyond its {m['context']:,}-token context"
     elif cached < T:
-        note = f"  (rolling buffer: only the last {cached:,} tokens)"
-    print(f"{name:12s} {m['h']:3d} {m['h_kv']:4d} {sizes['mha_gb']:9.3f} "
-          f"{sizes['built_gb']:9.3f} {sizes['mqa_gb']:9.3f}{note}")
+        note = f"rolling buffer: only the last {cached:,} tokens"
+    notes.append(note)
+
+pc.figures.show(pc.figures.table({
+    "model": list(MODELS),
+    "h": [m["h"] for m in MODELS.values()],
+    "h_kv": [m["h_kv"] for m in MODELS.values()],
+    "MHA (GB)": [table[m["key"]]["mha_gb"] for m in MODELS.values()],
+    "as built (GB)": [table[m["key"]]["built_gb"] for m in MODELS.values()],
+    "MQA (GB)": [table[m["key"]]["mqa_gb"] for m in MODELS.values()],
+    "note": notes,
+}, formats={"h": ".0f", "h_kv": ".0f", "MHA (GB)": ".3f", "as built (GB)": ".3f", "MQA (GB)": ".3f"},
+    caption=f"KV cache at T = {T:,} tokens, {dtype}, batch {batch} (GB = 10^9 bytes)."))
 
 m = MODELS[model]
 chosen = table[m["key"]]
-print()
 print(f"{model}: 2 x {m['n_layers']} layers x {m['h_kv']} KV heads x {m['d_head']} x "
       f"{chosen['cached_tokens']} "
       f"tokens x {BYTES[dtype]} bytes x batch {batch} = {chosen['built_gb']:.2f} GB")

@@ -4,6 +4,8 @@
 # parameter. With D = 20 N, C = 120 N^2, so N = sqrt(C / 120) and D = 20 N.
 import numpy as np
 
+import pycore as pc
+
 log10_compute = 23.0  # @param {type: "slider", min: 18, max: 26, step: 0.25}
 tokens_per_parameter = 20  # @param {type: "slider", min: 5, max: 100, step: 1}
 
@@ -23,14 +25,24 @@ PAPER_TABLE3 = [  # (parameters, FLOPs, tokens)
     (1e12, 1.27e26, 21.2e12),
 ]
 rows = []
-print("paper (Table 3)                     |  20-tokens rule at the same FLOPs")
 for n_paper, c_paper, d_paper in PAPER_TABLE3:
     n_rule = np.sqrt(c_paper / 120.0)  # D = 20 N, C = 6 N D = 120 N^2
     rows.append({"flops": c_paper, "paper_params": n_paper, "paper_tokens": d_paper,
                  "paper_tokens_per_param": d_paper / n_paper,
                  "rule_params": float(n_rule), "rule_tokens": float(20 * n_rule)})
-    print(f"C={c_paper:.3g}: N={n_paper:.3g}, D={d_paper:.3g} ({d_paper / n_paper:4.1f}/param)"
-          f" |  N={n_rule:.3g}, D={20 * n_rule:.3g}")
+
+F = pc.figures
+F.show(F.table({
+    "FLOPs C": [row["flops"] for row in rows],
+    "paper N": [row["paper_params"] for row in rows],
+    "paper D": [row["paper_tokens"] for row in rows],
+    "paper D / N": [row["paper_tokens_per_param"] for row in rows],
+    "20-token rule N": [row["rule_params"] for row in rows],
+    "20-token rule D": [row["rule_tokens"] for row in rows],
+}, formats={"FLOPs C": ".3g", "paper N": ".3g", "paper D": ".3g", "paper D / N": ".1f",
+            "20-token rule N": ".3g", "20-token rule D": ".3g"},
+    caption="Hoffmann et al. (2022), Table 3, against the 20-tokens-per-parameter rule "
+            "at the same FLOPs: the rule's N lands within a few percent of the paper's."))
 
 result = {
     "log10_compute": log10_compute,

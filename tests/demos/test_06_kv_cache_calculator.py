@@ -26,7 +26,20 @@ def test_llama3_70b_at_4096_tokens_fp16(cpython_run):
     assert gpt3["saving"] == pytest.approx(1.0)
     # ... and a context of 2,048 tokens (Brown et al. 2020), which 4,096 exceeds: flagged.
     assert gpt3["beyond_context"] is True and llama["beyond_context"] is False
-    (figure,) = outcome["figures"]
+    sized, figure = outcome["figures"]
+    # The table: one row per model, its sizes those of the result, the overflow noted.
+    meta = sized["usermeta"]["itt"]
+    assert meta["kind"] == "table" and meta["rows"] == 4
+    assert meta["columns"] == ["model", "h", "h_kv", "MHA (GB)", "as built (GB)", "MQA (GB)",
+                               "note"]
+    cells = {(cell["r"], meta["columns"][cell["c"]]): cell for cell in sized["data"]["values"]}
+    for r, key in enumerate(["llama3_8b", "llama3_70b", "mistral_7b", "gpt3_175b"]):
+        assert cells[(r, "as built (GB)")]["value"] == models[key]["built_gb"]
+        assert cells[(r, "MHA (GB)")]["value"] == models[key]["mha_gb"]
+        assert cells[(r, "MQA (GB)")]["value"] == models[key]["mqa_gb"]
+    assert cells[(3, "note")]["text"] == "beyond its 2,048-token context"
+    assert cells[(1, "as built (GB)")]["text"] == "1.342"
+    assert not outcome["stdout"].startswith("\n")
     assert figure["usermeta"]["itt"]["kind"] == "bars"
     assert "T = 4,096 tokens, fp16, batch 1" in figure["usermeta"]["itt"]["caption"]
     assert "GPT-3: T is beyond the model's context." in figure["usermeta"]["itt"]["caption"]

@@ -25,3 +25,18 @@ def test_paper_rows_agree_with_the_rule(run_with):
         assert_allclose(row["rule_params"], row["paper_params"], rtol=0.05,
                         err_msg=f"rule N for C={row['flops']:.3g}")
         assert_allclose(row["rule_tokens"], 20 * row["rule_params"], rtol=1e-12)
+
+
+def test_paper_rows_show_as_a_table(cpython_run):
+    outcome = cpython_run("12/chinchilla")
+    rows = outcome["result"]["paper_rows"]
+    (table,) = outcome["figures"]
+    meta = table["usermeta"]["itt"]
+    assert meta["kind"] == "table" and meta["rows"] == len(rows)
+    keys = ["flops", "paper_params", "paper_tokens", "paper_tokens_per_param", "rule_params",
+            "rule_tokens"]
+    assert len(meta["columns"]) == len(keys)
+    for cell in table["data"]["values"]:
+        assert_allclose(cell["value"], rows[cell["r"]][keys[cell["c"]]], rtol=1e-12)
+    # The printed summary stays short: the table is not printed as well.
+    assert len(outcome["stdout"].splitlines()) == 2
