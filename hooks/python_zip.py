@@ -3,9 +3,10 @@
 The worker (web/worker.js) fetches this archive and unpacks it onto Pyodide's ``sys.path``,
 so every page runs the same ``pycore``, demo runner and exercise checkers that the build and
 the tests use. Contents: ``pycore/`` (sources), ``demos/__init__.py``,
-``demos/runner.py``, ``demos/params.py``, ``demos/sandbox.py``, ``demos/stream.py`` and
-``exercises/``; never this machine's bytecode caches. The archive
-is deterministic (sorted names, fixed timestamps), so an unchanged library gives the same bytes.
+``demos/runner.py``, ``demos/params.py``, ``demos/sandbox.py``, ``demos/stream.py``,
+``demos/helpers.py`` (plumbing shared by the demos) and ``exercises/``; never this machine's
+bytecode caches. The archive is deterministic (sorted names, fixed timestamps), so an
+unchanged library gives the same bytes.
 
 Bytecode for the browser's Python: where a Python 3.8 is found (``$ITT_BROWSER_PYTHON``, else
 ``python3.8`` on ``PATH``, else pyenv's; 3.8 is Pyodide 0.17.1's version, and its bytecode
@@ -32,7 +33,7 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parent.parent
 TREES = ("pycore", "exercises")
 SINGLE_FILES = ("demos/__init__.py", "demos/runner.py", "demos/params.py", "demos/sandbox.py",
-                "demos/stream.py")
+                "demos/stream.py", "demos/helpers.py")
 DATA_TREE = "pycore/data"
 ZIP_URI = "assets/build/python.zip"
 DATA_URI = "assets/build/pycore-data"  # next to python.zip; web/worker.js derives it from there

@@ -3,6 +3,7 @@
 import numpy as np
 
 import pycore as pc
+from demos.helpers import bmatrix  # the prose's matrices as KaTeX
 
 tokens = ["the", "cat", "sat"]
 Q = np.array([[1, 0, 1, 0],   # what "the" looks for
@@ -45,20 +46,10 @@ pc.figures.show(pc.figures.heatmap(
     caption=(f"Attention weights softmax(q·k × {scale:.3g}): row i is how query i "
              "splits its attention over the keys; each row sums to 1.")))
 
-
-def tex(matrix, fmt):
-    """A matrix as KaTeX bmatrix source, for the prose."""
-    rows = [" & ".join(format(x, fmt) for x in row)
-            for row in np.asarray(matrix)]
-    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
-
-
 result = {
     "Q": Q, "K": K, "V": V, "d_k": d_k, "scale": scale,
     "scores": scores, "scaled_scores": scaled_scores,
     "weights": weights, "output": output, "pycore_agrees": agrees,
-    "tex": {"scores": tex(scores, "g"),
-            "scaled_scores": tex(scaled_scores, "g"),
-            "weights": tex(weights, ".3f"),
-            "output": tex(output, ".3f")},
+    "tex": {"scores": bmatrix(scores, "g"), "scaled_scores": bmatrix(scaled_scores, "g"),
+            "weights": bmatrix(weights, ".3f"), "output": bmatrix(output, ".3f")},
 }

@@ -16,7 +16,8 @@ python_zip = load_hook("python_zip")
 def test_members(tmp_path):
     members = python_zip.write_python_zip(tmp_path / "python.zip", bytecode=False)
     assert "pycore/__init__.py" in members and "exercises/__init__.py" in members
-    assert {"demos/__init__.py", "demos/runner.py", "demos/params.py"} <= set(members)
+    assert {"demos/__init__.py", "demos/runner.py", "demos/params.py",
+            "demos/helpers.py"} <= set(members)
     assert not [m for m in members if m.startswith("demos/0") or "__pycache__" in m]
     assert not [m for m in members if m.endswith(".pyc")]
     with zipfile.ZipFile(tmp_path / "python.zip") as archive:
