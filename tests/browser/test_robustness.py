@@ -453,9 +453,14 @@ def test_stop_wording_is_true_to_the_reason(robust):
     text = output_text(root)
     assert root.get_attribute("data-demo-state") == "stopped"
     if kind == "isolated":
-        assert "did not answer the interrupt" in text and "not cross-origin isolated" not in text
+        assert "did not respond to Stop" in text and "not cross-origin isolated" not in text
     else:
         assert "not cross-origin isolated" in text
+    assert "Python was restarted" in text, text
+    # Then the measured time until the fresh Python was ready, never a guess.
+    shown = root.locator(".itt-demo-restart-time[data-seconds]")
+    shown.wait_for(timeout=60_000)
+    assert float(shown.get_attribute("data-seconds")) > 0
     # "Restart Python" says so, and gives every demo a fresh interpreter.
     runs = start_run(page, root, "while True:\n    pass\n")
     wait_started(page)
