@@ -74,6 +74,12 @@ def run_all_cells(page):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    reason="known bug, issue 20 left open: after the kernel starts, chapter 04's notebook never "
+    "finishes its figure cells in JupyterLite 0.6 (Vega-Lite 5.14 renderer); the figures render "
+    "in the page and in nbclient. Runs every time, so a fix shows as XPASS.",
+    strict=False,
+)
 def test_chapter_notebook_runs_every_cell_offline(offline_browser, built_site, site_url):
     notebook = json.loads((built_site / "lite" / "files" / CHAPTER_NOTEBOOK).read_text("utf-8"))
     n_code = sum(cell["cell_type"] == "code" for cell in notebook["cells"])
