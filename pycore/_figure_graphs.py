@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._figure_parts import array, base, finite, number, strings
+from ._figure_parts import array, base, finite, labels, number, strings
 
 TOKEN_STEP = 22  # px between tokens in a column (attention view)
 GRAPH_WIDTH = 260  # px between the two columns (attention view)
@@ -24,15 +24,6 @@ def shown_token(token):
     if token == "":
         return "∅"
     return token.replace(" ", "␣").replace("\n", "⏎").replace("\t", "⇥")
-
-
-def _names(name, given, count):
-    if given is None:
-        return [str(i) for i in range(count)]
-    given = strings(name, given)
-    if len(given) != count:
-        raise ValueError(f"{name} has {len(given)} names, expected {count}")
-    return given
 
 
 def _index(name, value, count):
@@ -68,8 +59,8 @@ def token_graph_spec(kind, tokens, weights, *, caption, alt, key_tokens, layer, 
         raise ValueError("weights has negative entries; attention weights are >= 0")
     layer = _index("layer", layer, n_layers)
     head = _index("head", head, h)
-    layer_names = _names("layer_names", layer_names, n_layers)
-    head_names = _names("head_names", head_names, h)
+    layer_names = labels("layer_names", layer_names, n_layers)
+    head_names = labels("head_names", head_names, h)
     threshold = number("threshold", threshold)
     if threshold < 0:
         raise ValueError(f"threshold must be >= 0, got {threshold}")
