@@ -32,8 +32,8 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 TREES = ("pycore", "exercises")
-SINGLE_FILES = ("demos/__init__.py", "demos/runner.py", "demos/params.py", "demos/sandbox.py",
-                "demos/stream.py", "demos/helpers.py")
+SINGLE_FILES = ("demos/__init__.py", "demos/browser.py", "demos/runner.py", "demos/params.py",
+                "demos/sandbox.py", "demos/stream.py", "demos/helpers.py")
 DATA_TREE = "pycore/data"
 ZIP_URI = "assets/build/python.zip"
 DATA_URI = "assets/build/pycore-data"  # next to python.zip; web/worker.js derives it from there
