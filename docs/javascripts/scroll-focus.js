@@ -1,31 +1,82 @@
-// Makes blocks that scroll sideways (wide display maths, wide tables) reachable by keyboard,
-// as WCAG asks of scrollable regions (axe-core rule scrollable-region-focusable). Whether a
-// block scrolls depends on the screen width, so this is checked after every page view
-// (after KaTeX, whose script subscribes first) and again when the window is resized.
+// Blocks that scroll sideways (wide display maths, wide tables, a figure's data table, wide
+// output) are made reachable by keyboard, as WCAG 2.1.1 asks of scrollable regions (axe-core
+// rule scrollable-region-focusable), and marked `itt-scrolls`, which the theme draws with a
+// fading edge as the scroll cue.
+//
+// Whether a block scrolls depends on the screen width, on the web fonts and on content drawn
+// after the page view (KaTeX, figures, live demo output). So the check is by what a block
+// does, not by a list of classes: any element in the article whose content overflows a box
+// that scrolls sideways. It runs after every page view (after KaTeX, whose script subscribes
+// first), when the fonts arrive, on resize and when the article's content changes.
 (() => {
-  const SCROLLERS = ".katex-display, .md-typeset__scrollwrap";
+  const MARK = "data-itt-scroll-focus";
+  const LABELS = [
+    [".arithmatex, .katex-display", "Equation"],
+    ["table, .md-typeset__table, .md-typeset__scrollwrap", "Table"],
+    ["pre", "Text"],
+  ];
 
-  function update(root) {
-    root.querySelectorAll(SCROLLERS).forEach((element) => {
-      const scrolls = element.scrollWidth > element.clientWidth + 1;
-      const ours = element.hasAttribute("data-itt-scroll-focus");
-      if (scrolls && !element.hasAttribute("tabindex")) {
-        element.setAttribute("tabindex", "0");
-        element.setAttribute("data-itt-scroll-focus", "");
-      } else if (!scrolls && ours) {
-        element.removeAttribute("tabindex");
-        element.removeAttribute("data-itt-scroll-focus");
-      }
-    });
+  function scrollsSideways(element) {
+    if (element.scrollWidth <= element.clientWidth + 1) return false;
+    const overflow = getComputedStyle(element).overflowX;
+    return overflow === "auto" || overflow === "scroll";
   }
 
+  function labelFor(element) {
+    const match = LABELS.find(([selector]) => element.matches(selector) || element.querySelector(selector));
+    return `${match ? match[1] : "Content"} (scrolls sideways)`;
+  }
+
+  function mark(element) {
+    element.classList.add("itt-scrolls");
+    if (element.hasAttribute("tabindex")) return;
+    element.setAttribute(MARK, "");
+    element.tabIndex = 0;
+    // A named group, not a region: a page holds many of these, and regions are landmarks.
+    element.setAttribute("role", "group");
+    element.setAttribute("aria-label", labelFor(element));
+  }
+
+  function unmark(element) {
+    element.classList.remove("itt-scrolls");
+    if (!element.hasAttribute(MARK)) return;
+    element.removeAttribute(MARK);
+    element.removeAttribute("tabindex");
+    element.removeAttribute("role");
+    element.removeAttribute("aria-label");
+  }
+
+  function update() {
+    const article = document.querySelector("article") || document.body;
+    for (const element of article.querySelectorAll("*")) {
+      if (scrollsSideways(element)) mark(element);
+      else if (element.classList.contains("itt-scrolls")) unmark(element);
+    }
+  }
+
+  // While a check is scheduled, <html data-itt-scroll-pending> says so (tests wait on it).
   let timer = null;
+  const root = document.documentElement;
   const later = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => update(document.body), 150);
+    root.setAttribute("data-itt-scroll-pending", "");
+    timer = setTimeout(() => {
+      update();
+      root.removeAttribute("data-itt-scroll-pending");
+    }, 150);
   };
-  document$.subscribe(({ body }) => update(body));
+
+  let watcher = null;
+  document$.subscribe(() => {
+    update();
+    // Figures and live output are drawn after the page view; look again once they settle.
+    if (watcher) watcher.disconnect();
+    const article = document.querySelector("article");
+    if (article && window.MutationObserver) {
+      watcher = new MutationObserver(later);
+      watcher.observe(article, { childList: true, subtree: true });
+    }
+  });
   window.addEventListener("resize", later);
-  // Web fonts change text widths once they arrive.
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(later);
 })();

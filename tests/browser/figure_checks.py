@@ -77,6 +77,18 @@ def wait_until_drawn(page, root=None, timeout=RUN_TIMEOUT_MS):
         arg=handle, timeout=timeout)
 
 
+def wait_until_settled(page, timeout=RUN_TIMEOUT_MS):
+    """Wait until every figure is drawn and the page has marked its sideways-scrolling blocks.
+
+    docs/javascripts/scroll-focus.js makes such blocks keyboard-reachable a moment after the
+    content changes; axe must not look in between.
+    """
+    wait_until_drawn(page, timeout=timeout)
+    page.wait_for_function(
+        "() => !document.documentElement.hasAttribute('data-itt-scroll-pending')",
+        timeout=timeout)
+
+
 def wait_for_live_figures(page, root, timeout=RUN_TIMEOUT_MS):
     """Wait until the last run of demo ``root`` has drawn its figures."""
     page.wait_for_function(

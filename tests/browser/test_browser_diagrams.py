@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+from figure_checks import wait_until_settled
 from helpers import REPO
 
 pytestmark = pytest.mark.browser
@@ -124,6 +125,7 @@ def test_diagrams_are_legible_inside_the_column_and_accessible(diagram_page, sit
     page, width_name, scheme = diagram_page
     page.goto(f"{site_url}/{path}", wait_until="load")
     page.evaluate("document.fonts.ready")
+    wait_until_settled(page)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == \
         SCHEMES[scheme]
     measured = page.evaluate(MEASURE)

@@ -15,6 +15,7 @@ from figure_checks import (
     live_figures,
     wait_for_live_figures,
     wait_until_drawn,
+    wait_until_settled,
 )
 from helpers import (
     REPO,
@@ -191,7 +192,7 @@ def test_axe_finds_no_serious_violation(walker, scheme):
     for path in PAGES:
         navigate(page, site_url, path)
         set_palette(page, scheme)
-        wait_until_drawn(page)  # axe sees the figures as readers do
+        wait_until_settled(page)  # axe sees the figures as readers do
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
