@@ -3,15 +3,16 @@
     python -m demos list
     python -m demos run 05/scaling_ablation --backend torch --device cuda --scale large
     python -m demos run 13/flash_attention --device cpu            # CPU-sized defaults
-    python -m demos run 04/worked_example --backend numpy          # any demo, as in the page
+    python -m demos run 04/worked_example                          # any demo, as in the page
     torchrun --nproc_per_node 2 -m demos run 12/train_tiny --device cpu   # data-parallel
 
-A demo with an at-scale twin (``pycore_torch.twins``) runs that twin: it prints a table and
-saves a figure and a JSON file under ``--out`` (default ``bench/results/twins/``). With
-``--backend numpy`` the twin runs the same workload in pycore where that is sensible. A demo
-without a twin runs only with ``--backend numpy``: its file is executed by
-``demos.runner.run_demo_file``, as the page and the tests do, and its figures are saved.
-torch is imported only for ``--backend torch`` (it is an optional extra).
+A demo with an at-scale twin (``bench/twins/``, experiments kept with the benchmarks) runs
+that twin: it prints a table and saves a figure and a JSON file under ``--out`` (default
+``bench/results/twins/``). A twin's backend defaults to ``torch``; with ``--backend numpy`` it
+runs the same workload in pycore where that is sensible. A demo without a twin runs in pycore
+(its only backend, so the default): its file is executed by ``demos.runner.run_demo_file``, as
+the page and the tests do, and its figures are saved. torch is imported only for
+``--backend torch`` (it is an optional extra).
 
 Under torchrun (WORLD_SIZE > 1) every process runs this command; only a twin that trains
 (``TRAINS = True``: 12/train_tiny) runs there, data-parallel over the processes
@@ -30,16 +31,17 @@ from demos import all_demo_ids, demo_path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results" / "twins"
-TWINS_MODULE = "pycore_torch.twins"
 
 
 def _twins():
-    """{demo id: module name} of the at-scale twins, read without importing torch."""
+    """The ``bench.twins`` package (its table needs no torch), or None outside a checkout."""
+    if str(REPO) not in sys.path:  # the twins live in the repository, not in the package
+        sys.path.append(str(REPO))
     try:
-        from pycore_torch.twins import TWINS
-    except ImportError:  # torch missing: the twins' table itself needs no torch, but be safe
-        return {}
-    return TWINS
+        import bench.twins
+    except ImportError:  # an installed package without the repository: no twins
+        return None
+    return bench.twins
 
 
 def _torch_device(device):
@@ -83,7 +85,8 @@ def main(argv=None):
     sub.add_parser("list", help="list the demos and which have an at-scale twin")
     run = sub.add_parser("run", help="run one demo (its at-scale twin if it has one)")
     run.add_argument("demo_id", help="e.g. 05/scaling_ablation")
-    run.add_argument("--backend", choices=["torch", "numpy"], default="torch")
+    run.add_argument("--backend", choices=["torch", "numpy"], default=None,
+                     help="a twin: torch (default) or numpy; any other demo: numpy only")
     run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (torch backend)")
     run.add_argument("--scale", choices=["test", "small", "large"], default="small",
                      help="test: seconds; small: the CPU default (< ~1 min); large: for a GPU")
@@ -98,7 +101,8 @@ def main(argv=None):
                      help="a training twin: save the trained weights here (pycore.save .npz)")
     args = parser.parse_args(argv)
 
-    twins = _twins()
+    twins_package = _twins()
+    twins = twins_package.TWINS if twins_package is not None else {}
     if args.command == "list":
         for demo_id in all_demo_ids():
             print(demo_id + ("   [at-scale twin]" if demo_id in twins else ""))
@@ -108,9 +112,8 @@ def main(argv=None):
 
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     if args.demo_id in twins:
-        from pycore_torch.twins import get_twin
-
-        twin = get_twin(args.demo_id)
+        args.backend = args.backend or "torch"
+        twin = twins_package.get_twin(args.demo_id)
         trains = getattr(twin, "TRAINS", False)
         options = {"fsdp": args.fsdp, "checkpoint": args.checkpoint} if trains else {}
         if not trains and (args.fsdp or args.checkpoint is not None):
@@ -133,9 +136,9 @@ def main(argv=None):
         return 0
     if world_size > 1:
         raise SystemExit(f"{args.demo_id!r} is a page demo: run it without torchrun")
-    if args.backend == "torch":
+    if args.backend == "torch":  # asked for explicitly: the default here is numpy
         raise SystemExit(f"{args.demo_id!r} has no at-scale twin (twins: {sorted(twins)}); "
-                         "run it in pycore with --backend numpy")
+                         "drop --backend torch to run it in pycore")
     return _run_plain_demo(args.demo_id, args.out)
 
 

@@ -1,44 +1,25 @@
-"""pycore_torch: pycore's operations and DecoderLM on PyTorch tensors, for scale and for proof.
+"""pycore_torch: pycore's DecoderLM on PyTorch, for scale (CPU or GPU) and as pycore's proof.
 
-pycore (pure NumPy) is the readable reference that runs in the browser. This package mirrors
-its shared operations with the same names, signatures and conventions (row-vector weights
-``y = x @ W + b``, boolean masks with True = may attend, interleaved RoPE pairs, ALiBi
-offset S - T, GELU tanh form by default) on torch tensors, on any device, in float32,
-float64 and (where it makes sense) bfloat16. Its tests check every op and the whole
-DecoderLM against pycore (1e-5 in float32, 1e-10 in float64). torch is an optional extra
-(``pip install .[torch]``); pycore never imports this package.
+pycore (pure NumPy) is the readable reference that runs in the browser; ``pycore_torch.model``
+is the same model on ``torch.nn.functional``, with pycore's conventions, checks and weights
+(``DecoderLM.from_npz`` loads a file written by ``pycore.save``). Its tests
+(tests/pycore_torch) check it against pycore in float32 and float64, on the CPU and on CUDA
+where there is a GPU; pycore's own tests compare pycore with it. ``pycore_torch.distributed``
+trains it data-parallel under torchrun. torch is an optional extra (``pip install .[torch]``);
+pycore never imports this package.
 
-The at-scale twins of the demos live in ``pycore_torch.twins`` and run with
-``python -m demos run 05/scaling_ablation --backend torch --device cuda --scale large``.
+The at-scale twins of the demos, experiments built on this package, live in ``bench/twins``.
 """
 
-from .activations import gelu, relu, sigmoid, silu  # noqa: F401
-from .attention import scaled_dot_product_attention  # noqa: F401
-from .decoder import DecoderLM  # noqa: F401
-from .feed_forward import FFN_PARAM_NAMES, feed_forward  # noqa: F401
-from .flash import flash_attention  # noqa: F401
-from .generation import generate  # noqa: F401
-from .heads import merge_heads, split_heads  # noqa: F401
-from .kv_cache import KVCache, LayerKVCache  # noqa: F401
-from .masks import causal_mask, padding_mask  # noqa: F401
-from .multi_head import ATTENTION_PARAM_NAMES, multi_head_attention  # noqa: F401
-from .norms import layer_norm, rms_norm  # noqa: F401
-from .positions import (  # noqa: F401
-    alibi_bias,
-    alibi_slopes,
-    apply_rope,
-    rope_angles,
-    sinusoidal_positions,
+from .model import (  # noqa: F401
+    DecoderLM,
+    KVCache,
+    LayerKVCache,
+    causal_mask,
+    flash_attention,
+    generate,
+    multi_head_attention,
+    scaled_dot_product_attention,
 )
-from .sampling import (  # noqa: F401
-    apply_temperature,
-    greedy,
-    sample,
-    sample_from_probs,
-    sampling_probs,
-    top_k_filter,
-    top_p_filter,
-)
-from .softmax import log_softmax, softmax  # noqa: F401
 
 __version__ = "0.1.0"

@@ -1,12 +1,21 @@
 """pycore_torch tests: the ``device`` and ``dtypes`` fixtures (helpers in ``torch_parity``).
 
 torch is an optional extra: without it this folder is skipped as a whole (each test module
-also starts with ``pytest.importorskip("torch")``).
+also starts with ``pytest.importorskip("torch")``). The at-scale twins are experiments in
+``bench/twins`` (a folder of the repository, not of the package), so the repository root is
+put on ``sys.path`` for ``import bench.twins``.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+REPO = str(Path(__file__).resolve().parents[2])
+if REPO not in sys.path:
+    sys.path.append(REPO)
 
 try:
     import torch

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 
 import pycore as pc
+from bench.twins.train_tiny import train_torch
 from pycore_torch import distributed
-from pycore_torch.twins.train_tiny import train_torch
 
 # The model and loop of the twin at a size that trains in well under a second.
 CONFIG = pc.TransformerConfig.preset("tiny", d_model=32, n_heads=4, n_layers=2, d_ff=64,

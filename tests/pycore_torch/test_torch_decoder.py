@@ -89,7 +89,7 @@ def test_mismatched_params_raise():
     with pytest.raises(ValueError, match="wrong shape"):
         pt.DecoderLM(config, params)
     model = pt.DecoderLM(config)
-    with pytest.raises(ValueError, match="exceed max_len"):
+    with pytest.raises(ValueError, match="exceeds max_len"):
         model(np.zeros((1, 33), dtype=np.int64))
 
 

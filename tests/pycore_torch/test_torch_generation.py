@@ -45,5 +45,5 @@ def test_sampled_tokens_equal_pycore(settings, device):
 
 def test_too_long_raises():
     model = pt.DecoderLM(pc.TransformerConfig(**CONFIG))
-    with pytest.raises(ValueError, match="exceeds max_len"):
+    with pytest.raises(ValueError, match="exceeds the model's max_len"):  # pycore's check
         pt.generate(model, [1, 2], 47)

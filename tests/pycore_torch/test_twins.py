@@ -11,8 +11,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from pycore_torch.twins import TWINS, get_twin  # noqa: E402
-from pycore_torch.twins.scaling_ablation import _stats_from_weights  # noqa: E402
+from bench.twins import TWINS, get_twin  # noqa: E402
+from bench.twins.scaling_ablation import _stats_from_weights  # noqa: E402
 
 
 @pytest.mark.parametrize("backend", ["torch", "numpy"])
@@ -56,7 +56,8 @@ def test_cli_runs_a_twin_a_plain_demo_and_lists(tmp_path, capsys):
 
     assert main(["run", "13/kv_cache", "--scale", "test", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "13_kv_cache_torch_cpu_test.png").is_file()
-    assert main(["run", "04/worked_example", "--backend", "numpy", "--out", str(tmp_path)]) == 0
+    # A demo without a twin runs in pycore by default (no --backend needed).
+    assert main(["run", "04/worked_example", "--out", str(tmp_path)]) == 0
     saved = sorted(tmp_path.glob("04_worked_example_*"))
     assert saved, "the plain demo saved no figure"
     for path in saved:  # Vega-Lite specs (pycore.figures) or Matplotlib PNGs
