@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from test_block import randomise
-from test_multi_head import torch_mha
 
 import pycore as pc
 
@@ -118,64 +117,15 @@ def test_bad_inputs(rng):
 
 # ---------------------------------------------------------------- PyTorch parity
 
-def torch_decoder(torch, p, config, ids):
-    """The same DecoderLM written plainly in PyTorch (params as nested torch tensors)."""
-    F = torch.nn.functional
-    B, T = ids.shape
-    d = config.d_model
-
-    def norm(x, q):
-        if config.norm == "layer":
-            return F.layer_norm(x, (d,), q["gamma"], q["beta"], eps=1e-5)
-        return F.rms_norm(x, (d,), q["weight"], eps=1e-6)
-
-    def ffn(x, q):
-        if config.activation == "swiglu":
-            return (F.silu(x @ q["W_gate"]) * (x @ q["W_up"])) @ q["W_down"]
-        hidden = x @ q["W1"] + q["b1"]
-        if config.activation == "relu":
-            return F.relu(hidden) @ q["W2"] + q["b2"]
-        hidden = F.gelu(hidden, approximate="tanh")
-        return hidden @ q["W2"] + q["b2"]
-
-    x = p["tokens"][ids]
-    if config.positional == "learned":
-        x = x + p["positions"][:T]
-    elif config.positional == "sinusoidal":
-        pos = torch.arange(T, dtype=torch.float64)[:, None]
-        freq = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
-        pe = torch.stack([(pos * freq).sin(), (pos * freq).cos()], dim=-1).reshape(T, d)
-        x = x + pe.to(x.dtype)
-    kw = dict(causal=True, rope=config.positional == "rope", alibi=config.positional == "alibi")
-    for layer in p["layers"]:
-        def attn(y, layer=layer):
-            return torch_mha(torch, y, layer["attn"], config.n_heads, config.n_kv_heads, **kw)
-        if config.norm_position == "pre":
-            x = x + attn(norm(x, layer["attn_norm"]))
-            x = x + ffn(norm(x, layer["ffn_norm"]), layer["ffn"])
-        else:
-            x = norm(x + attn(x), layer["attn_norm"])
-            x = norm(x + ffn(x, layer["ffn"]), layer["ffn_norm"])
-    if config.norm_position == "pre":
-        x = norm(x, p["final_norm"])
-    return x @ (p["tokens"].T if config.tie_embeddings else p["lm_head"])
-
-
-def to_torch(torch, params, requires_grad=False):
-    if isinstance(params, list):
-        return [to_torch(torch, q, requires_grad) for q in params]
-    if isinstance(params, dict):
-        return {k: to_torch(torch, q, requires_grad) for k, q in params.items()}
-    return torch.tensor(params, requires_grad=requires_grad)
-
-
 @pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-5), (np.float64, 1e-10)])
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_torch_forward_parity(rng, dtype, tol, variant):
     torch = pytest.importorskip("torch")
+    pt = pytest.importorskip("pycore_torch")  # the gold reference, on torch.nn.functional
     model = make_model(variant, dtype=dtype)
     ids = rng.integers(0, 13, size=(2, 7))
-    ref = torch_decoder(torch, to_torch(torch, model.params), model.config, torch.tensor(ids))
+    t_dtype = torch.float32 if dtype == np.float32 else torch.float64
+    ref = pt.DecoderLM(model.config, model.params, dtype=t_dtype)(torch.tensor(ids))
     logits = model.forward(ids)
     assert logits.dtype == dtype
     np.testing.assert_allclose(logits, ref.detach().numpy(), rtol=tol, atol=tol,

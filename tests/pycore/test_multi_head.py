@@ -166,55 +166,18 @@ def _torch_params(torch, params):
     return {k: torch.tensor(v) for k, v in params.items()}
 
 
-def torch_rope(torch, x, positions, base=10000.0):
-    """Interleaved RoPE (Su et al. 2021, eq. 34), written independently of pycore."""
-    d = x.shape[-1]
-    theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)  # (d/2,)
-    angle = torch.tensor(positions, dtype=torch.float64)[:, None] * theta  # (T, d/2)
-    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
-    even, odd = x[..., 0::2], x[..., 1::2]
-    return torch.stack([even * cos - odd * sin, even * sin + odd * cos], dim=-1).flatten(-2)
-
-
-def torch_alibi(torch, n_heads, T, S, dtype):
-    """ALiBi bias for a power-of-two head count: slope_k = 2^(-8k/h), bias = -slope * |i - j|."""
-    slopes = torch.tensor([2.0 ** (-8.0 * k / n_heads) for k in range(1, n_heads + 1)],
-                          dtype=dtype)
-    i = torch.arange(T)[:, None] + (S - T)
-    j = torch.arange(S)[None, :]
-    return -slopes[:, None, None] * (i - j).abs().to(dtype)
-
-
-def torch_mha(torch, x, p, n_heads, n_kv_heads, *, causal=False, rope=False, alibi=False,
-              positions=None):
-    """Multi-head attention as a reader would write it in PyTorch (weights (d_in, d_out))."""
-    B, T, _ = x.shape
-    d_head = p["W_q"].shape[1] // n_heads
-    q = (x @ p["W_q"] + p["b_q"]).view(B, T, n_heads, d_head).transpose(1, 2)
-    k = (x @ p["W_k"] + p["b_k"]).view(B, T, n_kv_heads, d_head).transpose(1, 2)
-    v = (x @ p["W_v"] + p["b_v"]).view(B, T, n_kv_heads, d_head).transpose(1, 2)
-    if rope:
-        positions = list(range(T)) if positions is None else positions
-        q, k = torch_rope(torch, q, positions), torch_rope(torch, k, positions)
-    k = k.repeat_interleave(n_heads // n_kv_heads, dim=1)
-    v = v.repeat_interleave(n_heads // n_kv_heads, dim=1)
-    scores = q @ k.transpose(-1, -2) / d_head ** 0.5
-    if alibi:
-        scores = scores + torch_alibi(torch, n_heads, T, T, x.dtype)
-    if causal:
-        scores = scores.masked_fill(torch.ones(T, T).triu(1).bool(), float("-inf"))
-    out = scores.softmax(-1) @ v
-    return out.transpose(1, 2).reshape(B, T, n_heads * d_head) @ p["W_o"] + p["b_o"]
-
-
 @pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-5), (np.float64, 1e-10)])
-@pytest.mark.parametrize("causal", [False, True])
-def test_torch_multihead_attention_module(rng, dtype, tol, causal):
+@pytest.mark.parametrize("mode", ["self", "causal", "cross-padding"])
+def test_torch_multihead_attention_module(rng, dtype, tol, mode):
     torch = pytest.importorskip("torch")
     B, T, d_model, h = 2, 5, 8, 2
     params = random_attention_params(rng, d_model, h, h, 4)
     params = {k: v.astype(dtype) for k, v in params.items()}
     x = rng.standard_normal((B, T, d_model)).astype(dtype)
+    cross = mode == "cross-padding"  # keys and values from a (B, S, d_model) memory, padded
+    memory = rng.standard_normal((B, 7, d_model)).astype(dtype) if cross else x
+    S = memory.shape[1]
+    keep = pc.padding_mask(np.array([S, 3]), S) if cross else None  # (B, 1, 1, S), True = keep
     tdtype = torch.float32 if dtype == np.float32 else torch.float64
     module = torch.nn.MultiheadAttention(d_model, h, batch_first=True, dtype=tdtype)
     with torch.no_grad():  # torch stores (d_out, d_in): transpose ours
@@ -224,10 +187,13 @@ def test_torch_multihead_attention_module(rng, dtype, tol, causal):
             [params["b_q"], params["b_k"], params["b_v"]])))
         module.out_proj.weight.copy_(torch.tensor(params["W_o"].T))
         module.out_proj.bias.copy_(torch.tensor(params["b_o"]))
-    xt = torch.tensor(x)
-    blocked = torch.ones(T, T).triu(1).bool() if causal else None  # torch: True = blocked
-    ref, ref_w = module(xt, xt, xt, attn_mask=blocked, average_attn_weights=False)
-    out, w = pc.multi_head_attention(x, params, h, causal=causal, return_weights=True)
+    xt, mt = torch.tensor(x), torch.tensor(memory)
+    blocked = torch.ones(T, T).triu(1).bool() if mode == "causal" else None  # True = blocked
+    padded = torch.tensor(~keep[:, 0, 0, :]) if cross else None  # (B, S), True = ignored
+    ref, ref_w = module(xt, mt, mt, attn_mask=blocked, key_padding_mask=padded,
+                        average_attn_weights=False)
+    options = dict(kv=memory, mask=keep) if cross else dict(causal=mode == "causal")
+    out, w = pc.multi_head_attention(x, params, h, return_weights=True, **options)
     assert out.dtype == dtype
     np.testing.assert_allclose(out, ref.detach().numpy(), rtol=tol, atol=tol, err_msg="out")
     np.testing.assert_allclose(w, ref_w.detach().numpy(), rtol=tol, atol=tol, err_msg="weights")
@@ -246,7 +212,11 @@ def test_torch_parity_with_gradients(rng, dtype, tol, case):
     G = rng.standard_normal((2, 6, 8)).astype(dtype)
     tp = {k: v.requires_grad_() for k, v in _torch_params(torch, params).items()}
     xt = torch.tensor(x, requires_grad=True)
-    ref = torch_mha(torch, xt, tp, h, h_kv, **kw)
+    # The gold reference: pycore_torch's attention, on torch.nn.functional.
+    pt = pytest.importorskip("pycore_torch")
+    rope = torch.arange(6) if kw.get("rope") else None
+    ref = pt.multi_head_attention(xt, tp, h, h_kv, causal=kw.get("causal", False),
+                                  rope_positions=rope, alibi=kw.get("alibi", False))
     (ref * torch.tensor(G)).sum().backward()
     out, cache = pc.multi_head_attention_forward(x, params, h, n_kv_heads=h_kv, **kw)
     dx, grads = pc.multi_head_attention_backward(G, cache)
