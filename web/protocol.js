@@ -1,5 +1,21 @@
-// The messages between the page (runtime.js) and the Python worker (worker.js): their
-// shapes, and the seal that tells the worker's own messages from forged ones.
+// The messages between the page (runtime.js) and the Python worker (worker.js), and the
+// constants both sides share. Both import this module; neither writes a message type as a
+// bare string.
+//
+//   page -> worker  {id, type: "init", seal, pyodideBase, pythonZip, interruptBuffer?}
+//                   {id, type: "run", source, filename}
+//                   {id, type: "cancel"}                  Stop before the run began: skip it
+//   worker -> page  {type: "progress", step, steps, label} while Python loads (LOAD_STEPS)
+//                   {id, type: "ready"}                   answers "init"
+//                   {id, type: "failed", message}         "init" failed, or a run could not be run
+//                   {id, type: "package", label}          a reader's import loads a package
+//                   {id, type: "started"}                 a run begins executing
+//                   {id, type: "output", kind, text}      streamed in batches (demos/stream.py)
+//                   {id, type: "outcome", outcome}        demos.runner.run_demo's dict
+//                   {id|null, type: "fatal", message}     the interpreter is dead: restart me
+// Every message carries the id of the request it answers (except "progress"); errors are
+// data. "interruptBuffer" (cross-origin isolated pages only) is one shared Int32 that the
+// page sets to INTERRUPT.SIGINT for Stop and the worker clears before each run.
 //
 // A reader's code runs inside the worker and can post messages to the page itself
 // (`js.self.postMessage(...)`), so the page trusts nothing by default (issue 15):
@@ -10,6 +26,28 @@
 //   that closure, and no later message carries the secret, so reader code never sees it;
 // - the page accepts an outcome only for the run it is waiting for (runtime.js).
 // The limits of this are explained in CONTRIBUTING.md ("Results and badges").
+
+/** Types of the messages the page sends the worker. */
+export const TO_WORKER = Object.freeze({ INIT: "init", RUN: "run", CANCEL: "cancel" });
+
+/** Types of the messages the worker sends the page. */
+export const FROM_WORKER = Object.freeze({
+  PROGRESS: "progress",
+  READY: "ready",
+  FAILED: "failed",
+  FATAL: "fatal",
+  PACKAGE: "package",
+  STARTED: "started",
+  OUTPUT: "output",
+  OUTCOME: "outcome",
+});
+
+/** What each "progress" step has just begun to load; step n of LOAD_STEPS is LOAD_LABELS[n - 1]. */
+export const LOAD_LABELS = Object.freeze(["Python runtime", "NumPy", "pycore", "ready"]);
+export const LOAD_STEPS = LOAD_LABELS.length;
+
+/** Values of the interrupt buffer's one Int32 (Pyodide's setInterruptBuffer reads it). */
+export const INTERRUPT = Object.freeze({ NONE: 0, SIGINT: 2 });
 
 /** Output kinds a run streams: what it printed, what went to stderr, a runtime note. */
 export const OUTPUT_KINDS = ["stdout", "stderr", "note"];
@@ -27,15 +65,15 @@ const isCount = (value) => Number.isSafeInteger(value) && value >= 0;
 
 // type -> predicate over the message (seal and type already checked).
 const WORKER_MESSAGES = {
-  progress: (m) => isCount(m.step) && isCount(m.steps) && isText(m.label),
-  ready: (m) => isId(m.id),
-  failed: (m) => isId(m.id) && isText(m.message),
+  [FROM_WORKER.PROGRESS]: (m) => isCount(m.step) && isCount(m.steps) && isText(m.label),
+  [FROM_WORKER.READY]: (m) => isId(m.id),
+  [FROM_WORKER.FAILED]: (m) => isId(m.id) && isText(m.message),
   // The interpreter is dead or unusable (fatal error, exit, runner broken): restart it.
-  fatal: (m) => (m.id === null || isId(m.id)) && isText(m.message),
-  package: (m) => isId(m.id) && isText(m.label),
-  started: (m) => isId(m.id),
-  output: (m) => isId(m.id) && OUTPUT_KINDS.includes(m.kind) && isText(m.text),
-  outcome: (m) => isId(m.id) && validOutcome(m.outcome),
+  [FROM_WORKER.FATAL]: (m) => (m.id === null || isId(m.id)) && isText(m.message),
+  [FROM_WORKER.PACKAGE]: (m) => isId(m.id) && isText(m.label),
+  [FROM_WORKER.STARTED]: (m) => isId(m.id),
+  [FROM_WORKER.OUTPUT]: (m) => isId(m.id) && OUTPUT_KINDS.includes(m.kind) && isText(m.text),
+  [FROM_WORKER.OUTCOME]: (m) => isId(m.id) && validOutcome(m.outcome),
 };
 
 /**

@@ -3,9 +3,10 @@
 // Material's instant navigation swaps the page content without reloading this script, so a
 // module-level singleton keeps one interpreter across chapters (no second Pyodide load).
 
-import { newSecret, rejectWorkerMessage } from "./protocol.js";
+import {
+  FROM_WORKER, INTERRUPT, LOAD_LABELS, LOAD_STEPS, TO_WORKER, newSecret, rejectWorkerMessage,
+} from "./protocol.js";
 
-const INTERRUPT_SIGINT = 2;
 // If an interrupt has no effect (Python stuck inside one long C call), restart after this.
 const INTERRUPT_GRACE_MS = 1500;
 // How often runs whose demo left the page (instant navigation) are looked for.
@@ -46,7 +47,7 @@ class PythonRuntime {
     this.nextId = 1;
     this.pending = new Map(); // id -> {id, resolve, request, onOutput, owner, started}
     this.listeners = new Set();
-    this.status = { state: "idle", step: 0, steps: 4, label: "" };
+    this.status = { state: "idle", step: 0, steps: LOAD_STEPS, label: "" };
     this.readyPromise = null;
     this.workerStarts = 0;
     this.rejected = 0; // worker messages ignored as malformed or unsealed (read by tests)
@@ -93,7 +94,7 @@ class PythonRuntime {
     if (this.canInterrupt) {
       this.interruptBuffer = new Int32Array(new SharedArrayBuffer(4));
     }
-    this.setStatus({ state: "loading", step: 0, label: "Python runtime" });
+    this.setStatus({ state: "loading", step: 0, label: LOAD_LABELS[0] });
     // Marks read by bench/bench_page.py (performance timeline, no effect on behaviour).
     performance.mark("itt-python-start");
     const id = this.nextId++;
@@ -101,7 +102,7 @@ class PythonRuntime {
       this.pending.set(id, { id, resolve, reject, init: true });
       worker.postMessage({
         id,
-        type: "init",
+        type: TO_WORKER.INIT,
         seal: this.secret,
         pyodideBase: this.config.pyodideBase,
         pythonZip: this.config.pythonZip,
@@ -127,12 +128,12 @@ class PythonRuntime {
       this.rejected += 1;
       return;
     }
-    if (message.type === "progress") {
+    if (message.type === FROM_WORKER.PROGRESS) {
       const state = message.step >= message.steps ? "ready" : "loading";
       this.setStatus({ state, step: message.step, steps: message.steps, label: message.label });
       return;
     }
-    if (message.type === "fatal") {
+    if (message.type === FROM_WORKER.FATAL) {
       this.died(message.message, message.id);
       return;
     }
@@ -142,14 +143,14 @@ class PythonRuntime {
       return; // a run cancelled by Stop, or an answer from a terminated worker
     }
     switch (message.type) {
-      case "ready":
+      case FROM_WORKER.READY:
         if (!entry.init) return;
         this.pending.delete(message.id);
         this.workerReady = true;
         performance.mark("itt-python-ready");
         entry.resolve();
         break;
-      case "failed":
+      case FROM_WORKER.FAILED:
         this.pending.delete(message.id);
         if (entry.init) {
           this.setStatus({ state: "failed", label: message.message });
@@ -158,18 +159,18 @@ class PythonRuntime {
           entry.resolve(failure(message.message));
         }
         break;
-      case "package":
+      case FROM_WORKER.PACKAGE:
         this.setStatus({ state: "loading-package", label: message.label });
         break;
-      case "started":
+      case FROM_WORKER.STARTED:
         if (!entry.request) return;
         entry.started = true;
         if (this.status.state === "loading-package") this.setStatus({ state: "ready", label: "ready" });
         break;
-      case "output":
+      case FROM_WORKER.OUTPUT:
         if (entry.request) callSafely(entry.onOutput, message.kind, message.text);
         break;
-      case "outcome":
+      case FROM_WORKER.OUTCOME:
         // Only for the run that is executing: an outcome for a queued run is not genuine.
         if (!entry.request || !entry.started) return;
         this.pending.delete(message.id);
@@ -192,7 +193,7 @@ class PythonRuntime {
    */
   run(source, filename, onOutput = () => {}, owner = null) {
     const id = this.nextId++;
-    const request = { id, type: "run", source, filename };
+    const request = { id, type: TO_WORKER.RUN, source, filename };
     const outcome = new Promise((resolve) => {
       this.pending.set(id, { id, resolve, request, onOutput, owner, started: false });
     });
@@ -216,13 +217,13 @@ class PythonRuntime {
       // begun it already ("started" in flight), settleCancelled() stops it there.
       this.pending.delete(id);
       this.cancelled.add(id);
-      this.worker.postMessage({ id, type: "cancel" });
+      this.worker.postMessage({ id, type: TO_WORKER.CANCEL });
       entry.resolve(stoppedOutcome(reason ? RESTART_NOTES[reason] : "Stopped before it started."));
       return;
     }
     if (this.interruptBuffer) {
       entry.stopRequested = true;
-      this.interruptBuffer[0] = INTERRUPT_SIGINT;
+      this.interruptBuffer[0] = INTERRUPT.SIGINT;
       setTimeout(() => {
         if (this.pending.get(id) === entry) this.restart(reason || "interrupt-ignored", id);
       }, INTERRUPT_GRACE_MS);
@@ -234,13 +235,13 @@ class PythonRuntime {
   /** A message about a run stopped before it began: if it began anyway, stop it in the worker. */
   settleCancelled(message) {
     if (!this.cancelled.has(message.id)) return;
-    if (message.type === "outcome" || message.type === "failed") {
+    if (message.type === FROM_WORKER.OUTCOME || message.type === FROM_WORKER.FAILED) {
       this.cancelled.delete(message.id);
       return;
     }
-    if (message.type !== "started") return;
+    if (message.type !== FROM_WORKER.STARTED) return;
     if (this.interruptBuffer) {
-      this.interruptBuffer[0] = INTERRUPT_SIGINT;
+      this.interruptBuffer[0] = INTERRUPT.SIGINT;
       const worker = this.worker;
       setTimeout(() => {
         if (this.cancelled.has(message.id) && worker === this.worker) this.replaceWorker(() => null);

@@ -1,20 +1,15 @@
 // The Python worker: one Pyodide 0.17.1 interpreter that runs every demo on the site.
 //
-// Protocol (every message carries the id of the request it answers; errors are data; every
-// message to the page carries the seal given in "init": see protocol.js):
-//   page -> worker  {id, type: "init", seal, pyodideBase, pythonZip, interruptBuffer?}
-//                   {id, type: "run", source, filename}
-//                   {id, type: "cancel"}                        Stop before the run began: skip it
-//   worker -> page  {type: "progress", step, steps, label}      while Python loads
-//                   {id, type: "ready"} | {id, type: "failed", message}
-//                   {id, type: "started"}                       a run begins executing
-//                   {id, type: "output", kind, text}            streamed in batches (demos/stream.py)
-//                   {id, type: "outcome", outcome}              run_demo's dict
-//                   {id, type: "fatal", message}                the interpreter is dead: restart me
+// It answers the page in the protocol of protocol.js (message types, load steps, the seal,
+// the interrupt buffer). What Python does to get ready is demos/browser.py's `start`, real
+// Python that is linted and tested; the one string of Python here only unpacks python.zip
+// and imports it.
 //
 // Pyodide 0.17 has `loadPyodide({indexURL})` (dist/pyodide.js) and loads packages with
-// importScripts in a worker, so this file must stay a classic (non-module) worker.
+// importScripts in a worker, so this file must stay a classic (non-module) worker: esbuild
+// bundles its imports into one script (web/build.mjs).
 
+import { FROM_WORKER, INTERRUPT, LOAD_LABELS, LOAD_STEPS, TO_WORKER } from "./protocol.js";
 import { listen, lockWorkerScope, parseJSON, sealedPoster } from "./worker-guard.js";
 
 lockWorkerScope();
@@ -24,46 +19,34 @@ const post = sealedPoster(() => seal);
 let deadReason = null;
 const cancelledRuns = new Set(); // ids the page stopped before they began
 
-const LOAD_STEPS = 4;
 let pyodide = null;
-let runPython = null; // demos.sandbox.make_entry(): entry(source, filename, on_output) -> JSON str
+let runPython = null; // demos.browser.start()'s entry(source, filename, on_output) -> JSON str
 let interruptBuffer = null;
 let readyPromise = null;
 // Runs execute one after another: loadPackagesFromImports awaits, and two demos must
 // never interleave inside one interpreter.
 let runChain = Promise.resolve();
 
-function progress(step, label) {
-  post({ type: "progress", step, steps: LOAD_STEPS, label });
+/** Step `step` (1..LOAD_STEPS) of loading Python has begun. */
+function progress(step) {
+  post({ type: FROM_WORKER.PROGRESS, step, steps: LOAD_STEPS, label: LOAD_LABELS[step - 1] });
 }
 
-const RECURSION_LIMIT = 360;
-const SETUP_PYTHON = `
-import io, json, os, sys, zipfile
-os.environ["MPLBACKEND"] = "Agg"
-# Pyodide sizes the limit from the JS stack (207 in a Chromium worker), too low for
-# Matplotlib's draw with bbox_inches="tight"; 400 plain frames measured safe in a worker.
-sys.setrecursionlimit(max(sys.getrecursionlimit(), ${RECURSION_LIMIT}))
-_itt_dir = "/home/pyodide/itt"
-zipfile.ZipFile("/tmp/itt-python.zip").extractall(_itt_dir)
-if _itt_dir not in sys.path:
-    sys.path.insert(0, _itt_dir)
+const ZIP_PATH = "/tmp/itt-python.zip";
+const PYTHON_DIR = "/home/pyodide/itt";
+// Unpack python.zip onto sys.path; the value is demos.browser.start, called below.
+const UNPACK_PYTHON = `
+import sys, zipfile
+zipfile.ZipFile("${ZIP_PATH}").extractall("${PYTHON_DIR}")
+if "${PYTHON_DIR}" not in sys.path:
+    sys.path.insert(0, "${PYTHON_DIR}")
+import demos.browser
+demos.browser.start
 `;
-// The runner's entry point, made once the library is imported: it takes the book's state
-// then and restores it around every run (demos/sandbox.py).
-const MAKE_ENTRY_PYTHON = "from demos.sandbox import make_entry\nmake_entry()\n";
 // pycore/data/ (the shipped models, 1.2 MB) is not in python.zip: the site serves its files
 // in pycore-data/ beside the archive (hooks/python_zip.py), and a file is fetched the first
 // time Python reads it (pycore.pretrained.fetch_missing_data), so most pages never fetch one.
-const DATA_DIR = "/home/pyodide/itt/pycore/data/";
-const FETCH_DATA_PYTHON = `
-try:
-    import pycore.pretrained
-except Exception:
-    pass  # the reader's runs report why pycore cannot be imported
-else:
-    pycore.pretrained.fetch_missing_data(_itt_fetch_data)
-`;
+const DATA_DIR = `${PYTHON_DIR}/pycore/data/`;
 
 /** A data file Python found missing, fetched synchronously (Python is waiting) onto its path. */
 function dataFetcher(dataBase) {
@@ -94,29 +77,29 @@ async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer }) {
   // The zip is fetched while the interpreter boots: the two downloads overlap.
   const zipPromise = fetchBytes(pythonZip);
   zipPromise.catch(() => {}); // awaited below; this avoids an unhandled-rejection report
-  progress(1, "Python runtime");
+  progress(1);
   self.importScripts(`${pyodideBase}pyodide.js`);
   pyodide = await self.loadPyodide({ indexURL: pyodideBase });
   // Only NumPy: the book's figures are data drawn by the page (web/figures.js), and
   // Matplotlib loads only for a reader's code that imports it (runDemo).
-  progress(2, "NumPy");
+  progress(2);
   await pyodide.loadPackage(["numpy"], () => {}, () => {});
-  progress(3, "pycore");
-  pyodide._module.FS.writeFile("/tmp/itt-python.zip", await zipPromise);
-  pyodide.runPython(SETUP_PYTHON);
-  // Importing here (not in the first demo) keeps the first result fast.
-  pyodide.runPython("import numpy\ntry:\n    import pycore\nexcept Exception:\n    pass\n");
+  progress(3);
+  pyodide._module.FS.writeFile(ZIP_PATH, await zipPromise);
+  const start = pyodide.runPython(UNPACK_PYTHON);
   const dataBase = new URL("pycore-data/", new URL(pythonZip, self.location.href));
-  pyodide.globals.set("_itt_fetch_data", dataFetcher(dataBase));
-  pyodide.runPython(FETCH_DATA_PYTHON);
-  runPython = pyodide.runPython(MAKE_ENTRY_PYTHON);
+  try {
+    // Raises (a PythonError) if NumPy or pycore cannot be imported: "init" fails with it.
+    runPython = start(dataFetcher(dataBase));
+  } finally {
+    start.destroy();
+  }
   if (buffer) {
     interruptBuffer = buffer;
     pyodide.setInterruptBuffer(interruptBuffer);
   }
-  progress(4, "ready");
+  progress(4);
 }
-
 
 /** An error that means the interpreter can no longer be trusted to run anything. */
 class Fatal extends Error {}
@@ -162,37 +145,42 @@ async function runDemo(id, source, filename) {
     // The import scan parses the code: a SyntaxError is reported by the run itself, with
     // the demo's file and line (not the scanner's frames).
   }
-  post({ id, type: "started" });
+  post({ id, type: FROM_WORKER.STARTED });
   if (interruptBuffer) {
-    interruptBuffer[0] = 0;
+    interruptBuffer[0] = INTERRUPT.NONE;
   }
-  const onOutput = (kind, text) => post({ id, type: "output", kind: String(kind), text: String(text) });
+  const onOutput = (kind, text) => post({
+    id, type: FROM_WORKER.OUTPUT, kind: String(kind), text: String(text),
+  });
   return runEntry(source, filename, onOutput);
 }
 
 function progressMessage(id, text) {
   if (/^Loading /.test(text)) {
-    post({ id, type: "package", label: text.replace(/ from .*$/, "") });
+    post({ id, type: FROM_WORKER.PACKAGE, label: text.replace(/ from .*$/, "") });
   }
 }
 
 listen((event) => {
   const message = event.data;
   if (!message || typeof message !== "object") return;
-  if (message.type === "init") {
+  if (message.type === TO_WORKER.INIT) {
     if (seal === null) seal = String(message.seal);
     readyPromise = readyPromise || initialise(message);
     readyPromise.then(
-      () => post({ id: message.id, type: "ready" }),
-      (error) => post({ id: message.id, type: "failed", message: String(error && error.stack || error) }),
+      () => post({ id: message.id, type: FROM_WORKER.READY }),
+      (error) => {
+        console.error("Python could not start", error); // the whole traceback, for developers
+        post({ id: message.id, type: FROM_WORKER.FAILED, message: describe(error) });
+      },
     );
     return;
   }
-  if (message.type === "cancel") {
+  if (message.type === TO_WORKER.CANCEL) {
     cancelledRuns.add(message.id);
     return;
   }
-  if (message.type === "run") {
+  if (message.type === TO_WORKER.RUN) {
     const { id, source, filename } = message;
     runChain = runChain.then(async () => {
       if (cancelledRuns.delete(id)) return;
@@ -200,13 +188,13 @@ listen((event) => {
         if (deadReason) throw new Fatal(deadReason);
         await readyPromise;
         const outcome = await runDemo(id, source, filename);
-        post({ id, type: "outcome", outcome });
+        post({ id, type: FROM_WORKER.OUTCOME, outcome });
       } catch (error) {
         if (error instanceof Fatal) {
           deadReason = deadReason || error.message;
-          post({ id, type: "fatal", message: deadReason });
+          post({ id, type: FROM_WORKER.FATAL, message: deadReason });
         } else {
-          post({ id, type: "failed", message: String(error && error.message || error) });
+          post({ id, type: FROM_WORKER.FAILED, message: String(error && error.message || error) });
         }
       }
     });

@@ -1,13 +1,12 @@
 """A tiny static site that follows the demo DOM contract (CONTRIBUTING.md).
 
 It lets the runtime be tested without the MkDocs build: pages are rendered here from the
-fixture demos with the same markup ``hooks/demos.py`` produces, next to the bundle from
+fixture demos with the same markup ``hooks/demo_macros.py`` produces, next to the bundle from
 ``npm run build`` and a ``python.zip`` holding what the worker imports.
 """
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import shutil
 import zipfile
@@ -15,17 +14,11 @@ from pathlib import Path
 
 from demos.params import parse_params
 from demos.runner import run_demo_file
-
-_HOOK = Path(__file__).resolve().parents[2] / "hooks" / "demos.py"
-_spec = importlib.util.spec_from_file_location("itt_fixture_demos_hook", _HOOK)
-demos_hook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(demos_hook)  # the build's own figure markup (spec + static SVG)
+from demos.shipped import shipped_files
+from hooks import demo_macros as demos_hook  # the build's own figure markup (spec + SVG)
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_DEMOS = Path(__file__).resolve().parent / "fixtures" / "demos"
-# What the worker needs on sys.path (the MkDocs hook ships the same set).
-PYTHON_SOURCES = ["pycore", "demos/__init__.py", "demos/runner.py", "demos/params.py",
-                  "demos/sandbox.py", "demos/stream.py", "exercises"]
 PAGES = {"index.html": ["numbers", "exercise"], "second.html": ["numbers", "figure"],
          "charts.html": ["numbers", "chart"]}
 
@@ -79,15 +72,10 @@ def page_markup(title: str, demo_names: list[str]) -> str:
 
 
 def write_python_zip(target: Path) -> None:
-    """Zip the Python the worker imports (sources only, no caches)."""
+    """Zip what the worker imports: the files python.zip ships (demos/shipped.py), no caches."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for entry in PYTHON_SOURCES:
-            path = REPO / entry
-            if not path.exists():
-                continue
-            files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-            for file in files:
-                archive.write(file, file.relative_to(REPO).as_posix())
+        for name in shipped_files(REPO):
+            archive.write(REPO / name, name)
 
 
 def build_fixture_site(target: Path) -> Path:
