@@ -106,11 +106,20 @@ def save_outputs(name: str, fig, result: dict, out_dir, backend: str, device: st
     fig.savefig(figure_path, dpi=110)
     plt.close(fig)
     json_path = out_dir / f"{stem}.json"
-    result = dict(result, figure=str(figure_path), backend=backend, device=device, scale=scale)
+    result = dict(generated_by=generated_by(result["demo"], backend, device, scale), **result,
+                  figure=str(figure_path), backend=backend, device=device, scale=scale)
     json_path.write_text(json.dumps(jsonable(result), indent=2) + "\n")
     print(f"figure: {figure_path}")
     print(f"json:   {json_path}")
     return result
+
+
+def generated_by(demo_id: str, backend: str, device: str, scale: str) -> str:
+    """The twin's file and the command that ran it, recorded in its JSON."""
+    from . import TWINS
+
+    return (f"bench/twins/{TWINS[demo_id]}.py: python -m demos run {demo_id} "
+            f"--backend {backend} --device {device.split(':')[0]} --scale {scale}")
 
 
 def device_name(device: str) -> str:

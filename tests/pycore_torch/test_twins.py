@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,6 +26,8 @@ def test_twin_runs_at_test_scale(demo_id, backend, tmp_path, capsys):
     assert figure.is_file() and figure.stat().st_size > 1000, f"{demo_id}: no figure saved"
     saved = json.loads(figure.with_suffix(".json").read_text())
     assert saved["demo"] == demo_id and saved["backend"] == backend
+    assert saved["generated_by"] == (f"bench/twins/{TWINS[demo_id]}.py: python -m demos run "
+                                     f"{demo_id} --backend {backend} --device cpu --scale test")
 
     if demo_id == "05/scaling_ablation":
         rows = result["rows"]
@@ -39,6 +42,15 @@ def test_twin_runs_at_test_scale(demo_id, backend, tmp_path, capsys):
     elif demo_id == "12/train_tiny":
         log = result["log"]
         assert log[-1]["train_loss"] < log[0]["train_loss"], "training did not lower the loss"
+
+
+def test_committed_results_name_the_twin_that_wrote_them():
+    results = sorted((Path(__file__).resolve().parents[2] / "bench/results/twins").glob("*.json"))
+    assert results, "no committed twin results"
+    for path in results:
+        saved = json.loads(path.read_text())
+        twin = f"bench/twins/{TWINS[saved['demo']]}.py: python -m demos run {saved['demo']} "
+        assert saved["generated_by"].startswith(twin), f"{path.name}: {saved['generated_by']}"
 
 
 def test_closed_form_jacobian_norm_equals_the_explicit_matrix():
