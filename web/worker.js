@@ -185,8 +185,13 @@ listen((event) => {
     runChain = runChain.then(async () => {
       if (cancelledRuns.delete(id)) return;
       try {
-        if (deadReason) throw new Fatal(deadReason);
         await readyPromise;
+      } catch (error) {
+        post({ id, type: FROM_WORKER.FAILED, message: `Python could not start: ${describe(error)}` });
+        return;
+      }
+      try {
+        if (deadReason) throw new Fatal(deadReason);
         const outcome = await runDemo(id, source, filename);
         post({ id, type: FROM_WORKER.OUTCOME, outcome });
       } catch (error) {

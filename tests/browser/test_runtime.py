@@ -5,12 +5,16 @@ loads once; the fallback without isolation gets its own page.
 """
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 
 import pytest
 from conftest import open_page
 from fixture_site import FIXTURE_DEMOS
 from helpers import (
+    REPO,
+    PageWatch,
     assert_close,
     demo_result,
     editor_source,
@@ -21,6 +25,7 @@ from helpers import (
 )
 
 from demos.runner import run_demo_file
+from demos.shipped import shipped_files
 
 pytestmark = pytest.mark.browser
 
@@ -236,6 +241,41 @@ def test_figure_demo_gets_matplotlib(browser, isolated_fixture_url):
         assert any(url.endswith("/matplotlib.data") for url in watch.requests)
         expected = run_demo_file(FIXTURE_DEMOS / "figure.py")["result"]
         assert_close(demo_result(root), expected, "fixture/figure.result")
+        watch.assert_clean()
+    finally:
+        context.close()
+
+
+def test_a_python_zip_without_pycore_fails_the_start_and_says_why(browser, isolated_fixture_url):
+    """demos.browser.start raises the ImportError: loading fails with it, runs are told."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in shipped_files(REPO):
+            if not name.startswith("pycore/"):
+                zipped.write(REPO / name, name)
+    context = browser.new_context()
+    try:
+        # The worker's fetch of python.zip is answered with the broken archive.
+        context.route("**/python.zip", lambda route: route.fulfill(
+            status=200, body=archive.getvalue(), content_type="application/zip"))
+        page = context.new_page()
+        watch = PageWatch(page, isolated_fixture_url)
+        page.goto(f"{isolated_fixture_url}/index.html")
+        root = demo(page, "fixture/numbers")
+        status = root.locator(".itt-demo-status")
+        expected = "ModuleNotFoundError: No module named 'pycore'"
+        page.wait_for_function(
+            "([e, text]) => e.textContent.includes(text)",
+            arg=[status.element_handle(), expected], timeout=60_000,
+        )
+        assert status.inner_text() == f"Python failed to load: {expected}"
+        run_demo_in_page(page, root)
+        assert root.get_attribute("data-demo-state") != "done"
+        assert f"Python could not start: {expected}" in output_text(root), output_text(root)
+        # The whole traceback goes to the console for developers; nothing else went wrong.
+        errors = watch.errors
+        assert errors and all("Python could not start" in error for error in errors), errors
+        watch.errors.clear()
         watch.assert_clean()
     finally:
         context.close()
