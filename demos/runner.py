@@ -6,7 +6,6 @@ Runs on Python 3.8 / NumPy 1.17.
 """
 import base64
 import io
-import json
 import math
 import os
 import sys
@@ -174,8 +173,3 @@ def run_demo_file(path, **kwargs):
     with open(str(path), encoding="utf-8") as handle:
         source = handle.read()
     return run_demo(source, filename=str(path), **kwargs)
-
-
-def result_json(outcome):
-    """The run's ``result`` as compact JSON text (what the page and tests compare)."""
-    return json.dumps(outcome["result"], sort_keys=True, separators=(",", ":"))

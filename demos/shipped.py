@@ -5,7 +5,7 @@ the demo runs, demos/build_runs.py) and in the companion notebooks (the wheel Ju
 installs, hooks/companion_notebooks.py), runs on exactly these files, so every tool that
 ships, hashes or copies them reads this list. The CI cache of the demo runs hashes the
 folders that hold them (.github/workflows/ci.yml). ``pyproject.toml``'s packages hold them
-too (tests/demos/test_shipped.py checks it).
+too, and every book module a listed file imports is listed (tests/demos/test_shipped.py).
 
 ``pycore/data/`` (the trained models' weights) is not Python: the site serves it beside the
 archive, fetched on a first read (``pycore.pretrained.fetch_missing_data``).

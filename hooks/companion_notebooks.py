@@ -29,11 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from demos.shipped import shipped_files  # noqa: E402
 from notebooks import generate, kernel_runtime  # noqa: E402
 
 LITE_CACHE = ROOT / ".cache" / "lite"
-# Inputs of the JupyterLite build besides the notebooks: what goes into the wheel.
-WHEEL_GLOBS = ("pycore/**/*", "exercises/**/*", "demos/*.py", "pyproject.toml")
+# The wheel's packaging files; its Python is what the browser runs (demos/shipped.py).
+WHEEL_METADATA = ("pyproject.toml", "README.md")
 
 LITE_VENV = ROOT / ".venv-lite"
 # The apps the site links to (notebooks: one notebook; tree: the file list; lab and edit: the
@@ -77,16 +78,20 @@ def on_page_markdown(markdown, page, config, files):
     return "\n".join(lines)
 
 
+def wheel_files():
+    """Repository-relative paths (str) of what the notebooks' wheel is built from: the Python
+    the browser runs, with the models' data (demos/shipped.py), and the packaging files."""
+    return shipped_files(ROOT, data=True) + list(WHEEL_METADATA)
+
+
 def _inputs_hash(notebook_dir, packages):
     """Hash of everything the JupyterLite build reads: notebooks, wheel sources, settings,
     the Pyodide packages chosen and the lock file that verifies them."""
     digest = hashlib.sha256()
     for path in sorted(Path(notebook_dir).glob("*.ipynb")):
         digest.update(path.name.encode() + path.read_bytes())
-    for pattern in WHEEL_GLOBS:
-        for path in sorted(ROOT.glob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    for name in wheel_files():
+        digest.update(name.encode() + (ROOT / name).read_bytes())
     for path in (Path(__file__), Path(kernel_runtime.__file__),
                  kernel_runtime.NPM_PYODIDE / "pyodide-lock.json"):
         digest.update(path.read_bytes())
@@ -106,12 +111,10 @@ def _build_wheel(scratch):
     """This project's wheel, built from a copy of its sources (so setuptools' build/ folder
     never lands in the source tree, where two builds at once would collide)."""
     source = Path(scratch) / "source"
-    for pattern in WHEEL_GLOBS + ("README.md",):
-        for path in ROOT.glob(pattern):
-            if path.is_file() and "__pycache__" not in path.parts:
-                target = source / path.relative_to(ROOT)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, target)
+    for name in wheel_files():
+        target = source / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
     wheels = Path(scratch) / "wheels"
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
           "--no-build-isolation", "-w", str(wheels), str(source)], "building the wheel",

@@ -15,8 +15,9 @@ element's ``data-caption`` attribute (scripts/diagrams.py writes it).
 
 An unknown or malformed diagram name, a macro that is not alone on its line, or an SVG
 without ``<title>``, ``<desc>`` or caption stops the build with a message naming the page.
-Macros inside fenced code blocks are left alone, so a page can show the syntax. The demo
-macros (``demo``, ``result``) belong to hooks/demos.py; this hook only reads ``diagram``.
+Macros inside fenced code blocks are left alone, so a page can show the syntax (the grammar
+and the fence tracking are demos/pages.py's, shared with the demo macros of
+hooks/demo_macros.py); this hook only reads ``diagram``.
 """
 import html
 import os
@@ -26,16 +27,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from demos import pages
+
 ROOT = Path(__file__).resolve().parent.parent
 DIAGRAM_DIR = ROOT / "docs" / "diagrams"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
-_STRING = r"""(?:"([^"]*)"|'([^']*)')"""
-DIAGRAM_LINE = re.compile(
-    r"^(?P<indent>[ \t]*)\{\{\s*diagram\(\s*" + _STRING + r"\s*\)\s*\}\}[ \t]*$"
-)
-ANY_DIAGRAM = re.compile(r"\{\{\s*diagram\s*\(")
-FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 DIAGRAM_NAME = re.compile(r"^[0-9]{2}/[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 _VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
@@ -110,32 +107,19 @@ def render_diagram(name):
             "</figure>")
 
 
-def _string(match, first):
-    double, single = match.group(first), match.group(first + 1)
-    return double if double is not None else single
-
-
 def render_markdown(markdown, page_label="<page>"):
     """Replace diagram lines by placeholders; returns (markdown, {placeholder: figure HTML})."""
     lines = markdown.split("\n")
     placeholders = {}
-    fence = None
-    for number, line in enumerate(lines):
-        opened = FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
+    for number, line in pages.outside_fences(lines):
         try:
-            match = DIAGRAM_LINE.match(line)
-            if match:
+            diagram = pages.diagram_line(line)
+            if diagram:
+                indent, name = diagram
                 token = f"itt-diagram-placeholder-{len(placeholders)}-{os.getpid()}"
-                placeholders[token] = render_diagram(_string(match, 2))
-                lines[number] = match.group("indent") + token
-            elif ANY_DIAGRAM.search(line):
+                placeholders[token] = render_diagram(name)
+                lines[number] = indent + token
+            elif pages.ANY_DIAGRAM.search(line):
                 raise PluginError("cannot read this macro (a diagram must be alone on its "
                                   f"line, its name in quotes): {line.strip()!r}")
         except PluginError as error:
@@ -155,12 +139,8 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(content, page, config, files):
-    for token, figure in _pending.pop(page.file.src_uri, {}).items():
-        wrapped = f"<p>{token}</p>"
-        if wrapped in content:
-            content = content.replace(wrapped, figure)
-        elif token in content:
-            content = content.replace(token, figure)
-        else:
-            raise PluginError(f"{page.file.src_uri}: a diagram placeholder was lost by Markdown")
-    return content
+    try:
+        return pages.swap_placeholders(content, _pending.pop(page.file.src_uri, {}),
+                                       page.file.src_uri, "diagram")
+    except pages.MacroError as error:
+        raise PluginError(str(error)) from None

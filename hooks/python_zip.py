@@ -2,10 +2,9 @@
 
 The worker (web/worker.js) fetches this archive and unpacks it onto Pyodide's ``sys.path``,
 so every page runs the same ``pycore``, demo runner and exercise checkers that the build and
-the tests use. Contents: ``pycore/`` (sources), ``demos/__init__.py``,
-``demos/runner.py``, ``demos/params.py``, ``demos/sandbox.py``, ``demos/stream.py``,
-``demos/helpers.py`` (plumbing shared by the demos) and ``exercises/``; never this machine's
-bytecode caches. The archive is deterministic (sorted names, fixed timestamps), so an
+the tests use. Contents: the files ``demos/shipped.py`` declares (``pycore/`` without its
+data, ``exercises/``, the runner's files from ``demos/``); never this machine's bytecode
+caches. The archive is deterministic (sorted names, fixed timestamps), so an
 unchanged library gives the same bytes.
 
 Bytecode for the browser's Python: where a Python 3.8 is found (``$ITT_BROWSER_PYTHON``, else
@@ -30,11 +29,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from demos.shipped import DATA_TREE, shipped_files
+
 ROOT = Path(__file__).resolve().parent.parent
-TREES = ("pycore", "exercises")
-SINGLE_FILES = ("demos/__init__.py", "demos/browser.py", "demos/runner.py", "demos/params.py",
-                "demos/sandbox.py", "demos/stream.py", "demos/helpers.py")
-DATA_TREE = "pycore/data"
 ZIP_URI = "assets/build/python.zip"
 DATA_URI = "assets/build/pycore-data"  # next to python.zip; web/worker.js derives it from there
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -61,20 +58,10 @@ def browser_python():
 
 def archive_members(root=ROOT):
     """Sorted repository-relative paths (str, POSIX) that go into python.zip."""
-    members = []
-    for tree in TREES:
-        for path in (root / tree).rglob("*"):
-            name = path.relative_to(root).as_posix()
-            if (path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
-                    and not name.startswith(DATA_TREE + "/")):
-                members.append(name)
-    for name in SINGLE_FILES:
-        if not (root / name).is_file():
-            raise PluginError(f"{name} is missing: python.zip needs it for the browser runtime")
-        members.append(name)
-    if "pycore/__init__.py" not in members:
-        raise PluginError("pycore/__init__.py is missing: nothing to ship to the browser")
-    return sorted(members)
+    try:
+        return shipped_files(root)
+    except FileNotFoundError as error:
+        raise PluginError(str(error)) from None
 
 
 def data_files(root=ROOT):

@@ -13,11 +13,13 @@ ending in ``check("practice/<name>", answer)``.
 Usage: ``python -m notebooks.generate OUT_DIR`` (the MkDocs hook
 ``hooks/companion_notebooks.py`` calls :func:`write_notebooks` on every build).
 """
-import importlib.util
 import json
 import re
 import sys
 from pathlib import Path
+
+from demos import pages
+from demos.build_runs import BuildRuns
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER_DIR = ROOT / "docs" / "chapters"
@@ -35,26 +37,8 @@ if sys.platform == "emscripten":
 
     await piplite.install("inside-the-transformer")"""
 
-DEMO_LINE = re.compile(r"^\s*\{\{\s*demo\(\s*[\"']([0-9]{2}/[A-Za-z0-9_]+)[\"']\s*\)\s*\}\}\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 BLOCK_START = re.compile(r"^(!!!|\?\?\?|===)")
-# An architecture diagram is an SVG the site inlines; a notebook cell has no way to show it.
-DIAGRAM_LINE = re.compile(r"^\s*\{\{\s*diagram\(.*\)\s*\}\}\s*$")
-
-
-def _load_demo_hook():
-    """The site's demo hook (for ``{{ result(...) }}`` values), loaded by path.
-
-    The hooks folder is not a package and its module is named ``demos`` like the demo package,
-    so it is loaded under another name.
-    """
-    name = "itt_hook_demos"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / "demos.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return sys.modules[name]
 
 
 def _markdown_cell(text):
@@ -82,13 +66,13 @@ def _notebook(cells, title):
 
 
 def _prose_lines(lines):
-    """Plain paragraphs of ``lines``: admonitions, tabs, diagrams and fenced code dropped."""
-    kept, in_block, in_fence = [], False, False
-    for line in lines:
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence or DIAGRAM_LINE.match(line):
+    """Plain paragraphs of ``lines``: admonitions, tabs, diagrams and fenced code dropped.
+
+    An architecture diagram is an SVG the site inlines; a notebook cell has no way to show it.
+    """
+    kept, in_block = [], False
+    for _, line in pages.outside_fences(lines):
+        if pages.diagram_line(line):
             continue
         if BLOCK_START.match(line):
             in_block = True
@@ -103,16 +87,20 @@ def _prose_lines(lines):
 def chapter_pages():
     """Chapter Markdown files that embed at least one demo, in chapter order."""
     return [page for page in sorted(CHAPTER_DIR.glob("[0-9][0-9]-*.md"))
-            if any(DEMO_LINE.match(line) for line in page.read_text("utf-8").splitlines())]
+            if any(kind == "demo" for kind, _ in pages.page_macros(page.read_text("utf-8")))]
 
 
-def theory_notebook(page):
-    """The notebook (a dict in nbformat 4) for one chapter page."""
-    hook = _load_demo_hook()
+def theory_notebook(page, runs=None):
+    """The notebook (a dict in nbformat 4) for one chapter page.
+
+    ``runs`` (a :class:`demos.build_runs.BuildRuns`) gives the demo results that fill the
+    prose's numbers; by default the build's cached runs.
+    """
+    runs = BuildRuns() if runs is None else runs
     lines = page.read_text(encoding="utf-8").splitlines()
     title = next((HEADING.match(line).group(2) for line in lines if HEADING.match(line)),
                  page.stem)
-    demo_ids = [DEMO_LINE.match(line).group(1) for line in lines if DEMO_LINE.match(line)]
+    demo_ids = [args[0] for kind, args in pages.page_macros("\n".join(lines)) if kind == "demo"]
     sources = ", ".join([f"docs/chapters/{page.name}"] + [f"demos/{d}.py" for d in demo_ids])
     cells = [
         _markdown_cell(GENERATED_NOTE.format(sources=sources) + f"\n\n# {title}\n\n"
@@ -121,22 +109,19 @@ def theory_notebook(page):
         _code_cell(SETUP_SOURCE),
     ]
     section, pending = "", []
-    for line in lines:
+    for _, line in pages.outside_fences(lines):
         heading = HEADING.match(line)
-        demo = DEMO_LINE.match(line)
+        demo = pages.demo_line(line)
         if heading:
             section, pending = heading.group(2), []
         elif demo:
+            demo_id = demo[1]
             prose = "\n".join(_prose_lines(pending)).strip()
-            prose = hook.RESULT_CALL.sub(
-                lambda call: hook.format_result(hook._string(call, 1), hook._string(call, 3),
-                                                hook._string(call, 5) or ""),
-                prose,
-            )
+            prose = "\n".join(pages.fill_results(text, runs.format_result)
+                              for text in prose.split("\n"))
             header = f"## {section}\n\n" if section else ""
-            cells.append(_markdown_cell(f"{header}{prose}\n\n*Demo `{demo.group(1)}`.*"))
-            source = (ROOT / "demos" / f"{demo.group(1)}.py").read_text(encoding="utf-8")
-            cells.append(_code_cell(source))
+            cells.append(_markdown_cell(f"{header}{prose}\n\n*Demo `{demo_id}`.*"))
+            cells.append(_code_cell(runs.demo_file(demo_id).read_text(encoding="utf-8")))
             pending = []
         else:
             pending.append(line)

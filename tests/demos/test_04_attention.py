@@ -242,11 +242,8 @@ def test_chapter_quotes_results_not_typed_numbers():
 def test_rendered_chapter_shows_the_computed_numbers():
     """Render the chapter's macros with the build hook: the page shows what the demos compute."""
     pytest.importorskip("mkdocs")
-    import importlib.util
+    from hooks import demo_macros as hook
 
-    spec = importlib.util.spec_from_file_location("itt_demos_hook", ROOT / "hooks" / "demos.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
     markdown, placeholders = hook.render_markdown(CHAPTER.read_text(encoding="utf-8"), "04")
     assert len(placeholders) == len(DEMOS)
     # A matrix's "&" reaches arithmatex as it is (arithmatex escapes it once for the HTML);

@@ -1,4 +1,4 @@
-"""Fixtures shared by the site tests that call hooks/demos.py directly."""
+"""Fixtures shared by the site tests that call hooks/demo_macros.py directly."""
 import sys
 from pathlib import Path
 
@@ -6,17 +6,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hook_loader import load_hook  # noqa: E402
-
-demos_hook = load_hook("demos")
+from demos.build_runs import BuildRuns  # noqa: E402
+from hooks import demo_macros as demos_hook  # noqa: E402
 
 
 @pytest.fixture
 def demo_dir(tmp_path, monkeypatch):
     """A private demos/ and cache folder for the hook; returns a writer of demo files."""
     root = tmp_path / "demos"
-    monkeypatch.setattr(demos_hook, "DEMO_DIR", root)
-    monkeypatch.setattr(demos_hook, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(demos_hook, "RUNS", BuildRuns(root, tmp_path / "cache"))
     demos_hook.on_pre_build(None)
 
     def write(demo_id, source):

@@ -6,10 +6,9 @@ import html
 
 import markdown as python_markdown
 import pytest
-from hook_loader import load_hook
 from mkdocs.exceptions import PluginError
 
-demos_hook = load_hook("demos")
+from hooks import demo_macros as demos_hook
 
 PAYLOAD = "<img src=x onerror=alert(17)>"
 

@@ -12,15 +12,15 @@ import xml.etree.ElementTree as ElementTree
 
 import numpy as np
 import pytest
-from hook_loader import REPO, docs_pages, load_hook
 from mkdocs.exceptions import PluginError
+from pages_on_disk import REPO, docs_pages
 
 import pycore
+from hooks import demo_macros as demos_hook
+from hooks import diagrams as diagrams_hook
 from pycore.config import TransformerConfig
 from pycore.pretrained import load_pretrained
 
-diagrams_hook = load_hook("diagrams")
-demos_hook = load_hook("demos")
 SVG = "{http://www.w3.org/2000/svg}"
 DIAGRAM_DIR = REPO / "docs" / "diagrams"
 SVG_FILES = sorted(DIAGRAM_DIR.glob("*/*.svg"))

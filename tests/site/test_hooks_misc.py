@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from hook_loader import load_hook
 from mkdocs.exceptions import PluginError
 
-assets = load_hook("assets")
-api_reference = load_hook("api_reference")
+from hooks import api_reference, assets
 
 
 class _Page:

@@ -8,9 +8,9 @@ import sys
 import zipfile
 
 import pytest
-from hook_loader import REPO, load_hook
+from pages_on_disk import REPO
 
-python_zip = load_hook("python_zip")
+from hooks import python_zip
 
 
 def test_members(tmp_path):

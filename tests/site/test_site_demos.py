@@ -8,14 +8,16 @@ import re
 
 import numpy
 import pytest
-from hook_loader import docs_pages, load_hook, markdown_macros
+from pages_on_disk import docs_pages
 from site_html import demo_meta, page_for, parse_page, visible_text
+
+from demos.pages import lookup, page_macros
 
 FRESH_PRINTOPTIONS = numpy.get_printoptions()
 PAGES = docs_pages()
-DEMO_USES = [(page, args[0]) for page, text in PAGES for kind, args in markdown_macros(text)
+DEMO_USES = [(page, args[0]) for page, text in PAGES for kind, args in page_macros(text)
              if kind == "demo"]
-RESULT_USES = [(page, args) for page, text in PAGES for kind, args in markdown_macros(text)
+RESULT_USES = [(page, args) for page, text in PAGES for kind, args in page_macros(text)
                if kind == "result"]
 
 
@@ -94,7 +96,7 @@ def test_prose_number_matches_demo(built_site, cpython_run, page, args):
     demo_id, dotted_path, spec = args
     outcome = cpython_run(demo_id)
     assert outcome["error"] is None, f"{demo_id} fails in CPython:\n{outcome['error']}"
-    value = load_hook("demos").lookup(outcome["result"], dotted_path, demo_id)
+    value = lookup(outcome["result"], dotted_path, demo_id)
     expected = format(value, spec)
     text = visible_text(page_for(built_site, page).read_text(encoding="utf-8"))
     assert expected in text, (
