@@ -186,11 +186,11 @@ class LayerKVCache:
         B, h_kv, T_new, d_head = check_shape(k_new, "k_new", "(B, h_kv, T_new, d_head)")
         check_shape(v_new, "v_new", "(B, h_kv, T_new, d_head)", B=B, h_kv=h_kv, T_new=T_new,
                     d_head=d_head)
+        if self._k is not None:  # the same batch, heads and head size as what is cached
+            check_shape(k_new, "k_new", "(B, h_kv, T_new, d_head)", B=self._k.shape[0],
+                        h_kv=self._k.shape[1], d_head=self._k.shape[3])
         S = self.length + T_new
         if self._k is None or S > self._k.shape[2]:
-            if self._k is not None:
-                check_shape(k_new, "k_new", "(B, h_kv, T_new, d_head)", B=self._k.shape[0],
-                            h_kv=self._k.shape[1], d_head=self._k.shape[3])
             capacity = max(S, self._capacity if self._k is None else 2 * self._k.shape[2])
             grown = [t.new_empty((B, h_kv, capacity, d_head)) for t in (k_new, v_new)]
             if self._k is not None:
@@ -204,11 +204,11 @@ class LayerKVCache:
 
 
 class KVCache:
-    """One ``LayerKVCache`` per layer, for ``batch_size`` sequences of at most ``max_len``."""
+    """One ``LayerKVCache`` per layer, for ``batch_size`` sequences (``DecoderLM.forward``
+    checks the length against ``max_len``, as pycore does)."""
 
-    def __init__(self, n_layers: int, batch_size: int = 1, max_len: int | None = None):
+    def __init__(self, n_layers: int, batch_size: int = 1):
         self.batch_size = check_positive_int(batch_size, "batch_size")
-        self.max_len = max_len
         self.layers = [LayerKVCache() for _ in range(check_positive_int(n_layers, "n_layers"))]
 
     @property
@@ -409,7 +409,7 @@ class DecoderLM(nn.Module):
 
     def new_cache(self, batch_size: int = 1) -> KVCache:
         """An empty KV cache for ``batch_size`` sequences."""
-        return KVCache(self.config.n_layers, batch_size, max_len=self.config.max_len)
+        return KVCache(self.config.n_layers, batch_size)
 
     def forward(self, ids, cache: KVCache | None = None, *, fused: bool = False) -> torch.Tensor:
         """Next-token logits.

@@ -67,3 +67,14 @@ def test_kv_cache_decoding_matches_pycore(options, fused, device, dtypes):
               for a, b in ((0, 3), (3, 4), (4, 7))]
     assert cache.length == 7
     assert_matches(torch.cat(pieces, dim=1), full, tol, "cached multi_head_attention")
+
+
+def test_cache_rejects_another_batch_or_head_size():
+    cache = pt.LayerKVCache(initial_capacity=4)
+    cache.append(torch.zeros(2, 2, 3, 4), torch.zeros(2, 2, 3, 4))
+    wrong_batch = r"k_new has shape \(1, 2, 1, 4\), expected \(2, 2, T_new, 4\)"
+    with pytest.raises(ValueError, match=wrong_batch):
+        cache.append(torch.zeros(1, 2, 1, 4), torch.zeros(1, 2, 1, 4))
+    with pytest.raises(ValueError, match="v_new has shape"):
+        cache.append(torch.zeros(2, 2, 1, 4), torch.zeros(2, 2, 1, 5))
+    assert cache.length == 3
