@@ -139,6 +139,9 @@ def main(argv=None):
     if args.backend == "torch":  # asked for explicitly: the default here is numpy
         raise SystemExit(f"{args.demo_id!r} has no at-scale twin (twins: {sorted(twins)}); "
                          "drop --backend torch to run it in pycore")
+    if args.device != "cpu" or args.fsdp or args.checkpoint is not None:
+        raise SystemExit(f"{args.demo_id!r} is a page demo: it runs in pycore on the CPU; "
+                         "drop --device, --fsdp and --checkpoint")
     return _run_plain_demo(args.demo_id, args.out)
 
 

@@ -78,5 +78,7 @@ def test_cli_runs_a_twin_a_plain_demo_and_lists(tmp_path, capsys):
     assert "05/scaling_ablation   [at-scale twin]" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="no at-scale twin"):
         main(["run", "04/worked_example", "--backend", "torch"])
+    with pytest.raises(SystemExit, match="runs in pycore on the CPU"):
+        main(["run", "04/worked_example", "--device", "cuda"])
     with pytest.raises(ValueError, match="only at --scale test or small"):
         main(["run", "12/train_tiny", "--backend", "numpy", "--scale", "large"])
