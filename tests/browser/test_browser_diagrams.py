@@ -4,8 +4,6 @@ the shape it sits on, no text renders below 12 CSS px, and no diagram leaves the
 (the page as a whole may still scroll sideways for other reasons: KaTeX's hidden MathML)."""
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from figure_checks import wait_until_settled
 from helpers import REPO
@@ -22,10 +20,8 @@ SCHEMES = {"light": "default", "dark": "slate"}
 
 def _diagram_pages():
     """Site paths of the pages that use a diagram ('' is the home page)."""
-    spec = importlib.util.spec_from_file_location("itt_hook_diagrams_b", REPO / "hooks" /
-                                                  "diagrams.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    from hooks import diagrams as hook
+
     pages = []
     for path in sorted((REPO / "docs").rglob("*.md")):
         _, placeholders = hook.render_markdown(path.read_text(encoding="utf-8"))

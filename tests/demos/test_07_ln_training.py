@@ -1,6 +1,5 @@
 """demos/07/ln_training.py and the data it draws: pycore/data/ln_ablation.json must be what
 models/train_ln_ablation.py writes, and the runs must say what chapter 07 says they say."""
-import importlib.util
 import json
 from pathlib import Path
 
@@ -13,11 +12,9 @@ DATA = ROOT / "pycore" / "data" / "ln_ablation.json"
 
 
 def script():
-    spec = importlib.util.spec_from_file_location("train_ln_ablation",
-                                                  ROOT / "models" / "train_ln_ablation.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from models import train_ln_ablation
+
+    return train_ln_ablation
 
 
 def test_the_data_is_the_script_s_output():

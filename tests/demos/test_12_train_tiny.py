@@ -1,6 +1,5 @@
 """demos/12/train_tiny.py: real text with a held-out split; the first loss is the untrained
 model's; training lowers both losses; the yardstick is lm_tiny on the same held-out text."""
-import importlib.util
 import json
 import pathlib
 
@@ -18,9 +17,8 @@ def _texts():
 
 
 def test_shipped_prose_sample_is_what_its_script_writes():
-    spec = importlib.util.spec_from_file_location("prose_sample", ROOT / "models/prose_sample.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    from models import prose_sample as script
+
     corpus = (ROOT / "models/corpus.txt").read_text(encoding="utf-8")
     shipped = json.loads((ROOT / "pycore/data/prose_sample.json").read_text(encoding="utf-8"))
     assert shipped == script.sample(corpus), "run python models/prose_sample.py"

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("torch")
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_backends.py"
 
 
 def test_bench_backends_on_tiny_sizes(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("bench_backends", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    from bench import bench_backends as bench
+
     out = tmp_path / "backends.json"
     bench.main(["--attention", "1", "2", "16", "8", "--matmul", "8", "8", "8",
                 "--decoder-batch", "1", "8", "--repeats", "1", "--out", str(out)])

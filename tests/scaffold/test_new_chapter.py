@@ -10,7 +10,6 @@ scaffold has edited it. The real checkout is never written to.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -19,6 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from scripts import new_chapter
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "new_chapter.py"
@@ -31,15 +32,6 @@ nav:
   - About: about.md
 """
 
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("new_chapter", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-new_chapter = _load_script()
 
 
 def _fake_root(tmp_path):

@@ -3,23 +3,20 @@ the build actually ships (the Pyodide files web/build.mjs copied, KaTeX, the fon
 bundle's npm imports)."""
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "scripts" / "third_party_notices.py"
 NOTICES = REPO / "THIRD_PARTY_NOTICES.md"
 PYODIDE_CORE = {"pyodide", "pyodide.asm", "packages"}
 
 
 def _load_script():
-    spec = importlib.util.spec_from_file_location("third_party_notices", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from scripts import third_party_notices
+
+    return third_party_notices
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,9 @@ chapter, up to date with their generator, accessible, free of hard-coded colour,
 only numbers that pycore gives."""
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import math
 import re
-import sys
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
@@ -27,11 +25,9 @@ SVG_FILES = sorted(DIAGRAM_DIR.glob("*/*.svg"))
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("itt_diagrams", REPO / "scripts" / "diagrams.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    from scripts import diagrams
+
+    return diagrams
 
 
 generator = _generator()
