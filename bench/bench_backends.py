@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+# What the results JSON records as its maker (committed results name their script).
+GENERATED_BY = "bench/bench_backends.py"
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -163,6 +165,7 @@ def main(argv=None):
              "torch_cpu": torch_workloads("cpu", attn, mm, dec, args.repeats)}
     cuda = torch.cuda.is_available()
     result = {
+        "generated_by": GENERATED_BY,
         "benchmark": "pycore vs torch CPU vs torch CUDA, same workloads, float32",
         "workloads": {"attention": dict(zip(("B", "h", "T", "d_head"), attn)),
                       "matmul": dict(zip("MKN", mm)),

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+# What the results JSON records as its maker (committed results name their script).
+GENERATED_BY = "bench/bench_ddp.py"
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results" / "ddp.json"
 
@@ -94,7 +96,8 @@ def main(argv=None):
 
     device_name = (torch.cuda.get_device_name(0) if args.device.startswith("cuda")
                    else platform.processor() or platform.machine())
-    result = {"benchmark": "data-parallel training of 12/train_tiny (torchrun, DDP)",
+    result = {"generated_by": GENERATED_BY,
+              "benchmark": "data-parallel training of 12/train_tiny (torchrun, DDP)",
               "device": args.device, "device_name": device_name, "scale": args.scale,
               "threads_per_process": 1, "repeats": args.repeats, "cpu_count": os.cpu_count(),
               "load_average_before": load_before, "load_average_after": load_after,

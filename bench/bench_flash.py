@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+# What the results JSON records as its maker (committed results name their script).
+GENERATED_BY = "bench/bench_flash.py"
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -105,6 +107,7 @@ def main(argv=None):
                       "max_relative_residual": float(residual)}
 
     result = {
+        "generated_by": GENERATED_BY,
         "benchmark": "flash_attention vs naive attention (pycore, NumPy)",
         "d_head": args.d_head,
         "block_size": args.block_size,

@@ -29,6 +29,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
+# What the results JSON records as its maker (committed results name their script).
+GENERATED_BY = "bench/bench_generation.py"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -131,6 +133,7 @@ def main(argv=None):
     spec_rows, plain_s = bench_speculative(config_target, config_draft, n_new=32, n_draft=4,
                                            runs=3 if args.quick else 10)
     result = {
+        "generated_by": GENERATED_BY,
         "python": platform.python_version(),
         "numpy": np.__version__,
         "machine": platform.machine(),

@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+# What the results JSON records as its maker (committed results name their script).
+GENERATED_BY = "bench/bench_isolation.py"
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO))
@@ -152,6 +154,7 @@ def main(argv=None) -> int:
             browser.close()
         lite = site / "lite"
         result = {
+            "generated_by": GENERATED_BY,
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                        f"load average {os.getloadavg()[0]:.1f} at the end",
             "no_header_first_visit": {

@@ -49,6 +49,8 @@ import tempfile
 import time
 from pathlib import Path
 
+# What the results JSON records as its maker (committed results name their script).
+GENERATED_BY = "bench/bench_page.py"
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
@@ -336,6 +338,7 @@ def main(argv=None):
     floor_s = median(floor, "ready_s")
     first_live = median(cold, "first_figures_s")
     report = {
+        "generated_by": GENERATED_BY,
         "page": args.chapter,
         "from_page": args.from_chapter,
         "dwell_s": args.dwell,

@@ -45,6 +45,8 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+# What the results JSON records as its maker (committed results name their script).
+GENERATED_BY = "bench/bench_training.py"
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -192,6 +194,7 @@ def main(argv=None):
 
     profile = profile_pycore(params, config, ids, targets)
     result = {
+        "generated_by": GENERATED_BY,
         "model": dict(SHAPE, batch_size=B, seq_len=T, dtype="float32"),
         "threads": args.threads, "repeats": args.repeats,
         "pycore_ms": pycore_ms, "torch_ms": torch_ms, "ratio": ratio,

@@ -17,6 +17,8 @@ def test_bench_backends_on_tiny_sizes(tmp_path, capsys):
     bench.main(["--attention", "1", "2", "16", "8", "--matmul", "8", "8", "8",
                 "--decoder-batch", "1", "8", "--repeats", "1", "--out", str(out)])
     saved = json.loads(out.read_text())
+    assert list(saved)[0] == "generated_by"
+    assert saved["generated_by"] == "bench/bench_backends.py"
     for work in ("attention_naive", "matmul", "decoder_fwd_bwd"):
         ratio = saved["ratios"][work]["pycore_cpu / torch_cpu"]
         times = saved["seconds"]
