@@ -6,6 +6,7 @@ Runs on Python 3.8 / NumPy 1.17.
 """
 import base64
 import io
+import json
 import math
 import os
 import sys
@@ -19,6 +20,7 @@ from demos.stream import OutputLog, log_stream
 FIGURE_DPI = 100
 FIGURE_SCALE = 2
 # The largest integer a JavaScript number (IEEE double) holds exactly.
+LIVE_FIGURE_SECONDS = 0.25  # a figure shown with a key goes to the page at most this often
 MAX_EXACT_INTEGER = 2**53
 
 
@@ -53,6 +55,26 @@ def _take_shown_figures():
     """The Vega-Lite specs of every figure the run passed to ``pycore.figures.show``."""
     figures = sys.modules.get("pycore.figures")
     return figures.take_shown() if figures is not None else []
+
+
+class _LiveFigures:
+    """Sends each figure shown with a key to the page while the run goes.
+
+    ``on_output("figure", text)`` receives ``{"key": str, "spec": dict}`` as JSON text, at most
+    once per ``LIVE_FIGURE_SECONDS`` per key (a training loop may show its curve every step);
+    the figure's last version always arrives with the run's result.
+    """
+
+    def __init__(self, on_output):
+        self._on_output = on_output
+        self._sent_at = {}  # key -> perf_counter() of its last send
+
+    def __call__(self, key, figure):
+        now = time.perf_counter()
+        if now - self._sent_at.get(key, -math.inf) < LIVE_FIGURE_SECONDS:
+            return
+        self._sent_at[key] = now
+        self._on_output("figure", json.dumps({"key": key, "spec": figure.to_dict()}))
 
 
 def _collect_matplotlib():
@@ -100,7 +122,9 @@ def run_demo(source, *, filename="<demo>", on_output=None):
         source: the demo's Python code (str).
         filename: shown in tracebacks (e.g. ``"demos/04/worked_example.py"``).
         on_output: optional callback ``on_output(kind, text)`` receiving what is printed, in
-            batches (``kind`` is ``"stdout"``, ``"stderr"`` or ``"note"``; demos/stream.py).
+            batches (``kind`` is ``"stdout"``, ``"stderr"`` or ``"note"``; demos/stream.py),
+            and each figure shown with a key as it is shown (``kind`` ``"figure"``, ``text``
+            JSON ``{"key", "spec"}``; see :class:`_LiveFigures`).
 
     Returns:
         dict with ``stdout`` (str), ``figures`` (list of Vega-Lite spec dicts, one per
@@ -124,6 +148,10 @@ def run_demo(source, *, filename="<demo>", on_output=None):
     numpy = sys.modules.get("numpy")
     saved_printoptions = numpy.get_printoptions() if numpy is not None else None
     _take_shown_figures()  # figures left over from code run outside the runner
+    if on_output is not None:
+        from pycore import figures as figure_module
+
+        figure_module.set_live_sink(_LiveFigures(on_output))
     sys.stdout, sys.stderr = log_stream(log, "stdout"), log_stream(log, "stderr")
     try:
         code = compile(source, filename, "exec")
@@ -135,6 +163,8 @@ def run_demo(source, *, filename="<demo>", on_output=None):
         error = _reader_traceback(filename)
     finally:
         sys.stdout, sys.stderr = saved_stdout, saved_stderr
+        if "pycore.figures" in sys.modules:
+            sys.modules["pycore.figures"].set_live_sink(None)
         if saved_printoptions is not None:
             numpy.set_printoptions(**saved_printoptions)
     seconds = time.perf_counter() - started

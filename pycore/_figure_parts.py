@@ -188,17 +188,31 @@ def reference_layers(vertical, horizontal):
     return layers
 
 
-def display_in_notebook(figure):
-    """Display ``figure`` at once when running inside a Jupyter kernel (never imports IPython)."""
+def display_in_notebook(figure, key=None):
+    """Display ``figure`` at once when running inside a Jupyter kernel (never imports IPython).
+
+    A figure shown under a ``key`` updates its earlier display in the same cell run.
+    """
     ipython = sys.modules.get("IPython")
     if ipython is None:
         return
     shell = ipython.get_ipython()
     if shell is None or not hasattr(shell, "kernel"):
         return
-    from IPython.display import display
+    from IPython.display import display, update_display
 
-    display(figure)
+    if key is None:
+        display(figure)
+        return
+    display_id = f"itt-figure-{shell.execution_count}-{key}"
+    if display_id in _displayed:
+        update_display(figure, display_id=display_id)
+    else:
+        _displayed.add(display_id)
+        display(figure, display_id=display_id)
+
+
+_displayed = set()  # display ids of keyed figures already shown in a notebook
 
 
 # ----------------------------------------------------------------------------- heatmap

@@ -25,7 +25,7 @@ The specs are assembled by private helpers (``pycore._figure_parts``, ``_figure_
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from . import _figure_charts as charts
 from . import _figure_graphs as graphs
@@ -33,11 +33,12 @@ from . import _figure_parts as parts
 
 __all__ = [
     "Figure", "attention_view", "bars", "heatmap", "lines", "panels", "routing_graph",
-    "scatter", "show", "table", "take_shown", "MIME_TYPE",
+    "scatter", "set_live_sink", "show", "table", "take_shown", "MIME_TYPE",
 ]
 
 MIME_TYPE = parts.MIME_TYPE
-_shown = []  # figures passed to show() since the runner last took them
+_shown = []  # (key or None, Figure) passed to show() since the runner last took them
+_live_sink = None  # the runner's callback for keyed figures while a run goes (set_live_sink)
 
 
 class Figure:
@@ -103,16 +104,23 @@ def _fixed_width(node, width):
     return node
 
 
-def show(*figures: Figure) -> None:
+def show(*figures: Figure, key: str | None = None) -> None:
     """Show ``figures`` under the demo's output (in the page, in tests, in a notebook).
 
     In the page and under the demo runner the figures are collected after the run; in a
     Jupyter kernel each is also displayed at once as a Vega-Lite MIME bundle.
 
+    A figure that changes as the run goes (a loss curve during training) is shown again and
+    again under one ``key``: each call replaces the figure shown before with that key, in the
+    output kept at the end, in a notebook cell, and in the page while the run is still going
+    (the runner sends keyed figures as they come, at most a few per second).
+
     Parameters
     ----------
     *figures : Figure
         Figures made by this module's builders, shown in this order.
+    key : str, optional
+        Names the one figure of this call so that a later call replaces it.
     """
     for index, figure in enumerate(figures):
         if not isinstance(figure, Figure):
@@ -121,15 +129,42 @@ def show(*figures: Figure) -> None:
                 "(made by pc.figures.heatmap, lines, scatter, bars, panels, table, "
                 "attention_view or routing_graph)"
             )
-        _shown.append(figure)
-        parts.display_in_notebook(figure)
+    if key is not None:
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"key must be a non-empty str, got {key!r}")
+        if len(figures) != 1:
+            raise ValueError(f"show(..., key={key!r}) takes one figure, got {len(figures)}")
+    for figure in figures:
+        _keep(figure, key)
+        parts.display_in_notebook(figure, key)
+        if key is not None and _live_sink is not None:
+            _live_sink(key, figure)
+
+
+def _keep(figure: Figure, key: str | None) -> None:
+    """Add ``figure`` to the shown list, in place of the one shown before under ``key``."""
+    if key is not None:
+        for index, (earlier_key, _) in enumerate(_shown):
+            if earlier_key == key:
+                _shown[index] = (key, figure)
+                return
+    _shown.append((key, figure))
 
 
 def take_shown() -> list[dict[str, Any]]:
     """The specs of every figure shown since the last call, and forget them (the runner's)."""
-    specs = [figure.to_dict() for figure in _shown]
+    specs = [figure.to_dict() for _, figure in _shown]
     del _shown[:]
     return specs
+
+
+def set_live_sink(sink: Callable[[str, Figure], None] | None) -> None:
+    """Let the runner receive each keyed figure as it is shown (None: stop).
+
+    ``sink(key, figure)`` is called by :func:`show` for every figure shown with a ``key``.
+    """
+    global _live_sink
+    _live_sink = sink
 
 
 # ----------------------------------------------------------------------------- builders

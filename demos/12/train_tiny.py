@@ -1,8 +1,8 @@
 # Train a tiny model on this book's own prose with pycore's hand-written backward passes and
 # AdamW, holding text out for validation. The training text is 10 pieces of the corpus that
 # lm_tiny was trained on (models/corpus.txt, its first 90 %); the validation text comes from
-# the last 10 %, which no model here ever trains on. Progress prints as it trains (press Stop
-# to end early); the curve is drawn when the run ends.
+# the last 10 %, which no model here ever trains on. The curve is drawn as it trains (press
+# Stop to end early).
 import json
 import pkgutil
 
@@ -34,31 +34,42 @@ def validation_loss(m):
     return float(pc.cross_entropy(m.forward(val_x), val_y))
 
 
+def loss_figure(steps_so_far, train, validation, hlines):
+    """The training and validation curves so far, with reference lines."""
+    return pc.figures.lines(
+        steps_so_far, {"training (mean of the last steps)": train,
+                       "validation (held out)": validation},
+        points=True, x_title="step", y_title="cross-entropy (nats per character)",
+        hlines=hlines,
+        caption=("Training and validation loss of a 1-layer model trained here on pieces of "
+                 "the book's prose. Both start near log V and fall as the model learns which "
+                 "characters are common and which follow which; lm_tiny, larger and trained "
+                 "far longer on the whole corpus, sits much lower on the same validation "
+                 "text."))
+
+
+uniform = float(np.log(V))  # the loss of a uniform guess over the V characters
 losses = []  # training loss of every step's batch
 checkpoints, train_curve, val_curve = [0], [], [validation_loss(model)]
 for info in pc.train(model, data, steps=steps, batch_size=8, seq_len=32, lr=lr, seed=0):
     losses.append(info["loss"])
+    if info["step"] == 1:
+        train_curve.append(info["loss"])  # step 0: the untrained model's first batch
     if info["step"] % every == 0:
         checkpoints.append(info["step"])
         train_curve.append(float(np.mean(losses[-every:])))
         val_curve.append(validation_loss(model))
         print(f"step {info['step']:4d}  train {train_curve[-1]:.3f}  "
               f"validation {val_curve[-1]:.3f}")
-train_curve.insert(0, losses[0])  # step 0: the untrained model's first batch
+        # Shown again under one key: the page redraws the curve as training goes.
+        pc.figures.show(loss_figure(checkpoints, train_curve, val_curve,
+                                    {"log V (uniform guess)": uniform}), key="loss")
 
-uniform = float(np.log(V))  # the loss of a uniform guess over the V characters
 yardstick = validation_loss(lm_tiny)
 print(f"log V = {uniform:.3f}; lm_tiny on the same validation text: {yardstick:.3f}")
-
-pc.figures.show(pc.figures.lines(
-    checkpoints, {"training (mean of the last steps)": train_curve,
-                  "validation (held out)": val_curve},
-    points=True, x_title="step", y_title="cross-entropy (nats per character)",
-    hlines={"log V (uniform guess)": uniform, "lm_tiny": yardstick},
-    caption=("Training and validation loss of a 1-layer model trained here on pieces of "
-             "the book's prose. Both start near log V and fall as the model learns which "
-             "characters are common and which follow which; lm_tiny, larger and trained far "
-             "longer on the whole corpus, sits much lower on the same validation text.")))
+pc.figures.show(loss_figure(checkpoints, train_curve, val_curve,
+                            {"log V (uniform guess)": uniform, "lm_tiny": yardstick}),
+                key="loss")
 
 result = {
     "steps": len(losses),

@@ -221,6 +221,51 @@ def test_runner_returns_shown_figures_as_specs():
     assert run_demo("x = 1\n")["figures"] == [], "figures do not leak into the next run"
 
 
+def test_keyed_show_replaces_the_figure_shown_before_under_that_key():
+    figures.take_shown()
+    first, second = (figures.bars(["a"], [value], caption=f"Bar {value}.") for value in (1, 2))
+    other = figures.bars(["b"], [3], caption="Other.")
+    figures.show(first, key="curve")
+    figures.show(other)
+    figures.show(second, key="curve")
+    captions = [spec["usermeta"]["itt"]["caption"] for spec in figures.take_shown()]
+    assert captions == ["Bar 2.", "Other."], "replaced in place, not appended"
+    with pytest.raises(ValueError, match="takes one figure, got 2"):
+        figures.show(first, second, key="curve")
+    with pytest.raises(TypeError, match="key must be a non-empty str"):
+        figures.show(first, key="")
+    assert figures.take_shown() == [], "a rejected call shows nothing"
+
+
+LIVE_SOURCE = """
+import time
+import pycore as pc
+for step in range(1, 41):
+    curve = {"loss": [1.0 / (1 + i) for i in range(step)]}
+    pc.figures.show(pc.figures.lines(list(range(step)), curve, caption="Loss."), key="loss")
+    time.sleep(0.02)
+result = {"steps": step}
+"""
+
+
+def test_runner_sends_keyed_figures_while_the_run_goes_and_keeps_the_last():
+    from demos.runner import LIVE_FIGURE_SECONDS, run_demo
+
+    sent = []
+    outcome = run_demo(LIVE_SOURCE, on_output=lambda kind, text: sent.append((kind, text)))
+    assert outcome["error"] is None, outcome["error"]
+    live = [json.loads(text) for kind, text in sent if kind == "figure"]
+    # 40 shows over about 0.8 s, throttled to one per LIVE_FIGURE_SECONDS: a few, not 40.
+    assert 2 <= len(live) <= 0.8 / LIVE_FIGURE_SECONDS * 2 + 1, len(live)
+    assert {message["key"] for message in live} == {"loss"}
+    points = [len(message["spec"]["layer"][0]["data"]["values"]) for message in live]
+    assert points[0] == 1 and points == sorted(points)
+    (final,) = outcome["figures"]
+    assert len(final["layer"][0]["data"]["values"]) == 40, "the result keeps the last version"
+    quiet = run_demo(LIVE_SOURCE)  # no on_output (the build, pytest): nothing is sent
+    assert len(quiet["figures"]) == 1 and figures._live_sink is None
+
+
 def test_notebook_mime_bundle():
     bundle = make_all()["attention_view"]._repr_mimebundle_()
     assert set(bundle) == {figures.MIME_TYPE, "text/plain"}
