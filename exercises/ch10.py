@@ -1,6 +1,7 @@
 """Chapter 10 "Check yourself": predict where cross-attention looks, then run the model.
 
-The shipped date model (``pycore.dates``) rewrites ``SOURCE`` = "2026 Nov 24" as "2026-11-24".
+The shipped date model (``pycore.load_pretrained_seq2seq()``) rewrites ``SOURCE`` =
+"2026 Nov 24" as "2026-11-24".
 The output's month, "11", appears nowhere in the source, so the reader must predict which
 source characters the decoder reads while it writes the month's second digit (output
 step ``STEP``). Any position inside the month's name is a right prediction; the checker
@@ -9,7 +10,8 @@ heads) weights most, so the prediction meets what happens.
 """
 import numpy as np
 
-from pycore import dates
+import pycore as pc
+from pycore.seq2seq import translate
 
 from . import register, verdict
 
@@ -22,8 +24,8 @@ DAY = range(SOURCE.index("24"), SOURCE.index("24") + 2)
 
 def cross_attention_row(source=SOURCE, step=STEP, layer=1):
     """(output, weights over the source at ``step``, head-averaged) from the shipped model."""
-    model, tokenizer = dates.load_pretrained_seq2seq()
-    outputs, steps = dates.translate(model, tokenizer, [source], return_cross_attention=True)
+    model, tokenizer = pc.load_pretrained_seq2seq()
+    outputs, steps = translate(model, tokenizer, [source], return_cross_attention=True)
     row = steps[step][layer][0, :, 0, : len(source)].mean(axis=0)  # (S,)
     return outputs[0], row
 

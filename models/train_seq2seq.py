@@ -23,7 +23,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import pycore  # noqa: E402
-from pycore.dates import BOS, EOS, date_tokenizer, encode_batch, make_dates, translate  # noqa: E402
+from pycore.dates import BOS, EOS, date_tokenizer, encode_batch, make_dates  # noqa: E402
+from pycore.seq2seq import translate  # noqa: E402
 
 DATA = os.path.join(ROOT, "pycore", "data")
 

@@ -55,10 +55,12 @@ from .backprop import loss_and_grads, numerical_gradient  # noqa: F401
 from .block import block, block_backward, block_forward  # noqa: F401
 from .config import PRESETS, TransformerConfig  # noqa: F401
 from .decoder import DecoderLM, decoder_backward, decoder_forward  # noqa: F401
-from .encoder import Encoder, Seq2Seq, Seq2SeqCache  # noqa: F401
+from .encoder import Encoder  # noqa: F401
 from .kv_cache import KVCache, LayerKVCache, kv_cache_bytes  # noqa: F401
 from .losses import cross_entropy, cross_entropy_backward, cross_entropy_forward  # noqa: F401
 from .multi_head import (  # noqa: F401
+    cross_attention_backward,
+    cross_attention_forward,
     multi_head_attention,
     multi_head_attention_backward,
     multi_head_attention_forward,
@@ -72,6 +74,7 @@ from .params import (  # noqa: F401
     parameter_shapes,
     unflatten_params,
 )
+from .seq2seq import Seq2Seq, Seq2SeqCache, seq2seq_loss_and_grads  # noqa: F401
 from .serialization import load, save  # noqa: F401
 from .training import get_batch, train  # noqa: F401
 
@@ -90,7 +93,7 @@ from .diagnostics import (  # noqa: F401
     residual_norms,
 )
 from .generation import generate  # noqa: F401
-from .pretrained import load_pretrained  # noqa: F401  (the shipped trained models)
+from .pretrained import load_pretrained, load_pretrained_seq2seq  # noqa: F401  (shipped models)
 from .quantization import (  # noqa: F401
     dequantize,
     int8_matmul,
@@ -110,7 +113,6 @@ from .sampling import (  # noqa: F401
     top_k_filter,
     top_p_filter,
 )
-from .seq2seq_backprop import seq2seq_loss_and_grads  # noqa: F401
 from .speculative import (  # noqa: F401
     acceptance_probability,
     residual_distribution,

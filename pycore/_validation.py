@@ -33,7 +33,7 @@ __all__ = [
     "as_array",
     "as_float_array",
     "as_generator",
-    "check_cache",
+    "check_saved",
     "check_finite_gradients",
     "check_finite_result",
     "check_int",
@@ -243,9 +243,11 @@ def check_shape(arr: np.ndarray, name: str, spec: str, **sizes: int):
     names = names[1:] if leading else names
     expected = "(" + ", ".join((["..."] if leading else [])
                               + [str(sizes.get(n, n)) for n in names]) + ")"
-    ok = arr.ndim >= len(names) if leading else arr.ndim == len(names)
-    dims = tuple(int(n) for n in arr.shape[arr.ndim - len(names):]) if ok else ()
-    if not ok or any(dims[i] != sizes[n] for i, n in enumerate(names) if n in sizes):
+    if (arr.ndim < len(names)) if leading else (arr.ndim != len(names)):
+        raise ValueError(f"{name} has shape {tuple(arr.shape)} ({arr.ndim} dims), expected "
+                         f"{'at least ' if leading else ''}{len(names)} dims {expected}")
+    dims = tuple(int(n) for n in arr.shape[arr.ndim - len(names):])
+    if any(dims[i] != sizes[n] for i, n in enumerate(names) if n in sizes):
         raise ValueError(f"{name} has shape {tuple(arr.shape)}, expected {expected}")
     return dims[0] if len(dims) == 1 else dims
 
@@ -319,25 +321,26 @@ def as_generator(rng: Any, name: str = "rng") -> np.random.Generator:
                     f"({type(rng).__name__}); pycore uses no global random state")
 
 
-def check_cache(cache: Any, name: str, spec: dict, produced_by: str) -> None:
-    """Check that ``cache`` is a forward pass's cache: a dict with ``spec``'s keys and types.
+def check_saved(saved: Any, name: str, spec: dict, produced_by: str) -> None:
+    """Check that ``saved`` is what a forward pass saved for its backward pass.
 
-    ``spec`` maps each key to a type (or tuple of types), or to a nested spec for a nested
-    cache. A backward pass given anything else fails here, naming the cache, the key and
-    the function whose output it should be, rather than with a KeyError deep inside.
+    That is a dict with ``spec``'s keys and types: ``spec`` maps each key to a type (or tuple
+    of types), or to a nested spec for a nested dict. A backward pass given anything else
+    fails here, naming the argument, the key and the function whose output it should be,
+    rather than with a KeyError deep inside.
     """
-    if not isinstance(cache, dict):
+    if not isinstance(saved, dict):
         raise TypeError(f"{name} must be the dict returned by {produced_by}, got "
-                        f"{type(cache).__name__}")
+                        f"{type(saved).__name__}")
     for key, kind in spec.items():
         where = f"{name}[{key!r}]"
-        if key not in cache:
-            raise ValueError(f"{name} has no {key!r} entry: pass the cache returned by "
+        if key not in saved:
+            raise ValueError(f"{name} has no {key!r} entry: pass the dict returned by "
                              f"{produced_by}")
         if isinstance(kind, dict):
-            check_cache(cache[key], where, kind, produced_by)
-        elif not isinstance(cache[key], kind):
-            raise TypeError(f"{where} is a {type(cache[key]).__name__}; the cache returned by "
+            check_saved(saved[key], where, kind, produced_by)
+        elif not isinstance(saved[key], kind):
+            raise TypeError(f"{where} is a {type(saved[key]).__name__}; the dict returned by "
                             f"{produced_by} holds a {_type_names(kind)} there")
 
 

@@ -36,17 +36,17 @@ from ._validation import (
     as_array,
     as_float_array,
     broadcast_shapes,
-    check_cache,
     check_finite_result,
-    check_ndim,
     check_positive_float,
+    check_saved,
+    check_shape,
     unbroadcast,
 )
 
 __all__ = ["scaled_dot_product_attention", "attention_forward", "attention_backward",
-           "score_operands", "value_operand", "exp_scaled"]
+           "check_qkv", "score_operands", "value_operand", "exp_scaled"]
 
-_CACHE_SPEC = {"q": np.ndarray, "k": np.ndarray, "v": np.ndarray, "weights": np.ndarray,
+SAVED_SPEC = {"q": np.ndarray, "k": np.ndarray, "v": np.ndarray, "weights": np.ndarray,
                "scale": float}
 
 
@@ -94,31 +94,27 @@ def value_operand(v, T_k: int):
     return np.ldexp(v, -e_v), e_v
 
 
-def _check_qkv(q, k, v):
-    """Validate q, k, v and return them as arrays of one float dtype, plus (d_k, batch shape)."""
-    q_arr, k_arr, v_arr = as_array(q, "q"), as_array(k, "k"), as_array(v, "v")
-    all32 = all(a.dtype == np.float32 for a in (q_arr, k_arr, v_arr))
-    dtype = np.float32 if all32 else np.float64
-    q = as_float_array(q_arr, "q", dtype=dtype)
-    k = as_float_array(k_arr, "k", dtype=dtype)
-    v = as_float_array(v_arr, "v", dtype=dtype)
-    check_ndim(q, "q", min_ndim=2, expected="(..., T_q, d_k)")
-    check_ndim(k, "k", min_ndim=2, expected="(..., T_k, d_k)")
-    check_ndim(v, "v", min_ndim=2, expected="(..., T_k, d_v)")
-    T_q, d_k = q.shape[-2:]
-    T_k = k.shape[-2]
-    if T_q == 0 or T_k == 0 or d_k == 0:
+def check_qkv(q, k, v):
+    """q, k, v as arrays of one float dtype, plus the broadcast batch shape of their leading dims.
+
+    q (..., T_q, d_k), k (..., T_k, d_k), v (..., T_k, d_v); float32 only if all three are.
+    The one check of attention's operands, shared by ``attention_forward`` and
+    ``flash_attention``.
+    """
+    raw = [as_array(a, n) for a, n in zip((q, k, v), "qkv")]
+    dtype = np.float32 if all(a.dtype == np.float32 for a in raw) else np.float64
+    q, k, v = (as_float_array(a, n, dtype=dtype) for a, n in zip(raw, "qkv"))
+    T_q, d_k = check_shape(q, "q", "(..., T_q, d_k)")
+    T_k, _ = check_shape(k, "k", "(..., T_k, d_k)", d_k=d_k)
+    check_shape(v, "v", "(..., T_k, d_v)", T_k=T_k)
+    if min(T_q, T_k, d_k) == 0:
         raise ValueError(f"q {q.shape} and k {k.shape} must have T_q, T_k, d_k >= 1")
-    if k.shape[-1] != d_k:
-        raise ValueError(f"k has shape {k.shape}, expected (..., T_k, {d_k}) to match q {q.shape}")
-    if v.shape[-2] != T_k:
-        raise ValueError(f"v has shape {v.shape}, expected (..., {T_k}, d_v) to match k {k.shape}")
     batch = broadcast_shapes(("q", q.shape[:-2]), ("k", k.shape[:-2]), ("v", v.shape[:-2]))
     return q, k, v, batch
 
 
 def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
-    """Scaled dot-product attention, returning the output and a cache for the backward pass.
+    """Scaled dot-product attention, returning the output and what its backward pass needs.
 
     Parameters
     ----------
@@ -140,7 +136,7 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
     -------
     out : ndarray of shape (..., T_q, d_v)
         float32 if q, k, v are all float32, else float64.
-    cache : dict
+    saved : dict
         ``"q"``, ``"k"``, ``"v"`` (the inputs), ``"weights"`` (..., T_q, T_k) the attention
         weights (rows sum to 1, exactly 0 where masked), ``"scale"`` (float).
 
@@ -152,7 +148,7 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
         On wrong ranks, mismatched d_k / T_k, shapes that do not broadcast, non-finite
         q/k/v, NaN or +inf in ``bias``, or a query row with every key masked.
     """
-    q, k, v, batch = _check_qkv(q, k, v)
+    q, k, v, batch = check_qkv(q, k, v)
     T_q, d_k = q.shape[-2:]
     T_k = k.shape[-2]
     scale = 1.0 / math.sqrt(d_k) if scale is None else check_positive_float(scale, "scale")
@@ -192,18 +188,18 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
     out = np.matmul(weights, v_s)  # (..., T_q, d_v)
     if e_v:
         out = check_finite_result(np.ldexp(out, e_v), "attention's output", "v is")
-    cache = {"q": q, "k": k, "v": v, "weights": weights, "scale": float(scale)}
-    return out, cache
+    saved = {"q": q, "k": k, "v": v, "weights": weights, "scale": float(scale)}
+    return out, saved
 
 
-def attention_backward(dout, cache):
+def attention_backward(dout, saved):
     """Backward pass of ``attention_forward``.
 
     Parameters
     ----------
     dout : array_like of shape (..., T_q, d_v)
         dL/d(out), same shape as the forward output.
-    cache : dict
+    saved : dict
         As returned by ``attention_forward``.
 
     Returns
@@ -213,8 +209,8 @@ def attention_backward(dout, cache):
     dv : ndarray, same shape as ``v``
         Gradients of the loss. (``mask`` and ``bias`` receive none: they are not trainable.)
     """
-    check_cache(cache, "cache", _CACHE_SPEC, "attention_forward")
-    q, k, v, w, scale = cache["q"], cache["k"], cache["v"], cache["weights"], cache["scale"]
+    check_saved(saved, "saved", SAVED_SPEC, "attention_forward")
+    q, k, v, w, scale = saved["q"], saved["k"], saved["v"], saved["weights"], saved["scale"]
     dout = as_float_array(dout, "dout", dtype=q.dtype)
     expected = w.shape[:-1] + (v.shape[-1],)
     if dout.shape != expected:
@@ -227,7 +223,7 @@ def attention_backward(dout, cache):
     dk = np.matmul(np.swapaxes(ds, -1, -2), q) * s  # (..., T_k, d_k)
     grads = (unbroadcast(dq, q.shape), unbroadcast(dk, k.shape), unbroadcast(dv, v.shape))
     for g, n in zip(grads, ("dq", "dk", "dv")):
-        check_finite_result(g, n, "dout or the cached q, k, v are")
+        check_finite_result(g, n, "dout or the saved q, k, v are")
     return grads
 
 
@@ -257,7 +253,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, *, bias=None, scale=None,
     ValueError, TypeError
         As for ``attention_forward`` (notably: a fully masked query row raises ValueError).
     """
-    out, cache = attention_forward(q, k, v, mask, bias=bias, scale=scale)
+    out, saved = attention_forward(q, k, v, mask, bias=bias, scale=scale)
     if return_weights:
-        return out, cache["weights"]
+        return out, saved["weights"]
     return out

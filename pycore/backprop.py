@@ -1,12 +1,12 @@
 """Backpropagation through a whole DecoderLM: the loss and the gradient of every parameter.
 
 Backpropagation (Rumelhart, Hinton and Williams 1986) is the chain rule applied in reverse
-order: each forward function saved what its backward needs (``*_forward -> (out, cache)``),
+order: each forward function saved what its backward needs (``*_forward -> (out, saved)``),
 and each backward maps dL/d(output) to dL/d(input) and dL/d(params). Here the chain is
 
     cross_entropy <- output projection <- final norm <- block L <- ... <- block 1 <- embedding,
 
-every link written by hand in the module of its forward (losses, decoder, block, multi_head,
+every link written by hand in the module of its forward (losses, stack, block, multi_head,
 feed_forward, norms, attention, positions, embedding). ``numerical_gradient`` is the finite-
 difference check that every one of them is tested against.
 """
@@ -58,10 +58,10 @@ def loss_and_grads(model_or_params, ids, targets, *, config: TransformerConfig =
     grads : dict nested like the params, every array the shape of its parameter.
     """
     params, config = _unpack(model_or_params, config)
-    logits, fcache = decoder_forward(params, config, ids)  # (B, T, V)
-    loss, lcache = cross_entropy_forward(logits, targets, ignore_index)
-    dlogits = cross_entropy_backward(1.0, lcache)  # (B, T, V)
-    return loss, decoder_backward(dlogits, fcache)
+    logits, saved = decoder_forward(params, config, ids)  # (B, T, V)
+    loss, loss_saved = cross_entropy_forward(logits, targets, ignore_index)
+    dlogits = cross_entropy_backward(1.0, loss_saved)  # (B, T, V)
+    return loss, decoder_backward(dlogits, saved)
 
 
 def numerical_gradient(f, x, h: float = 1e-6):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_int_array, check_cache, check_finite_result, check_ndim
+from ._validation import as_float_array, as_int_array, check_finite_result, check_ndim, check_saved
 
 __all__ = ["embedding", "embedding_forward", "embedding_backward"]
 
@@ -28,7 +28,7 @@ def embedding_forward(ids, E):
     Returns
     -------
     out : ndarray of shape (..., d_model), dtype of ``E``.
-    cache : dict with ``"ids"`` (int64 array) and ``"shape"`` (E's shape) for the backward.
+    saved : dict with ``"ids"`` (int64 array) and ``"shape"`` (E's shape) for the backward.
 
     Raises
     ------
@@ -48,29 +48,29 @@ def embedding_forward(ids, E):
     return out, {"ids": ids, "shape": E.shape, "dtype": E.dtype}
 
 
-def embedding_backward(dout, cache) -> np.ndarray:
+def embedding_backward(dout, saved) -> np.ndarray:
     """Gradient with respect to E of ``embedding_forward``.
 
     Parameters
     ----------
     dout : array_like of shape (..., d_model)
         dL/d(out).
-    cache : dict from ``embedding_forward``.
+    saved : dict from ``embedding_forward``.
 
     Returns
     -------
     dE : ndarray of shape (V, d_model); rows of unused ids are 0.
     """
-    check_cache(cache, "cache", {"ids": np.ndarray, "shape": tuple, "dtype": object},
+    check_saved(saved, "saved", {"ids": np.ndarray, "shape": tuple, "dtype": object},
                 "embedding_forward")
-    if cache["dtype"] not in (np.float32, np.float64):
-        raise TypeError(f"cache['dtype'] is {cache['dtype']!r}; embedding_forward stores E's "
+    if saved["dtype"] not in (np.float32, np.float64):
+        raise TypeError(f"saved['dtype'] is {saved['dtype']!r}; embedding_forward stores E's "
                         "dtype, float32 or float64, there")
-    if len(cache["shape"]) != 2:
-        raise ValueError(f"cache['shape'] is {cache['shape']}; embedding_forward stores E's "
+    if len(saved["shape"]) != 2:
+        raise ValueError(f"saved['shape'] is {saved['shape']}; embedding_forward stores E's "
                          "shape (V, d_model) there")
-    ids, (V, d_model) = cache["ids"], cache["shape"]
-    dout = as_float_array(dout, "dout", dtype=cache["dtype"])
+    ids, (V, d_model) = saved["ids"], saved["shape"]
+    dout = as_float_array(dout, "dout", dtype=saved["dtype"])
     if dout.shape != ids.shape + (d_model,):
         raise ValueError(f"dout has shape {dout.shape}, expected {ids.shape + (d_model,)}")
     dE = np.zeros((V, d_model), dtype=dout.dtype)

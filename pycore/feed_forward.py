@@ -20,11 +20,11 @@ import numpy as np
 from ._validation import (
     as_array,
     as_float_array,
-    check_cache,
     check_choice,
     check_finite_result,
     check_keys,
     check_ndim,
+    check_saved,
 )
 from .activations import gelu, gelu_backward, relu, relu_backward, silu, silu_backward
 
@@ -39,16 +39,16 @@ FFN_PARAM_NAMES = {
 _ACTIVATIONS = tuple(FFN_PARAM_NAMES)
 
 
-def check_ffn_cache(cache, name: str = "cache") -> None:
-    """Check that ``cache`` is what ``feed_forward_forward`` returned (keys, types, params)."""
+def check_ffn_saved(saved, name: str = "saved") -> None:
+    """Check that ``saved`` is what ``feed_forward_forward`` returned (keys, types, params)."""
     spec = {"x": np.ndarray, "params": dict, "activation": str, "gelu_approximate": str,
             "hidden": np.ndarray}
-    check_cache(cache, name, spec, "feed_forward_forward")
-    activation = check_choice(cache["activation"], f"{name}['activation']", _ACTIVATIONS)
-    check_choice(cache["gelu_approximate"], f"{name}['gelu_approximate']", ("tanh", "none"))
+    check_saved(saved, name, spec, "feed_forward_forward")
+    activation = check_choice(saved["activation"], f"{name}['activation']", _ACTIVATIONS)
+    check_choice(saved["gelu_approximate"], f"{name}['gelu_approximate']", ("tanh", "none"))
     extra = ("gate", "up") if activation == "swiglu" else ("pre",)
-    check_cache(cache, name, {n: np.ndarray for n in extra}, "feed_forward_forward")
-    check_keys(cache["params"], f"{name}['params']", FFN_PARAM_NAMES[activation])
+    check_saved(saved, name, {n: np.ndarray for n in extra}, "feed_forward_forward")
+    check_keys(saved["params"], f"{name}['params']", FFN_PARAM_NAMES[activation])
 
 
 def _check_params(x, params, activation):
@@ -77,7 +77,7 @@ def _check_params(x, params, activation):
 
 
 def feed_forward_forward(x, params, activation: str = "gelu", *, gelu_approximate: str = "tanh"):
-    """The feed-forward network, returning the output and a cache for the backward pass.
+    """The feed-forward network, returning the output and what its backward pass needs.
 
     Parameters
     ----------
@@ -93,7 +93,7 @@ def feed_forward_forward(x, params, activation: str = "gelu", *, gelu_approximat
     Returns
     -------
     out : ndarray of shape (..., d_model); float32 only if x and every parameter are float32.
-    cache : dict of the intermediates (inputs, pre-activations) for ``feed_forward_backward``.
+    saved : dict of the intermediates (inputs, pre-activations) for ``feed_forward_backward``.
 
     Raises
     ------
@@ -102,54 +102,54 @@ def feed_forward_forward(x, params, activation: str = "gelu", *, gelu_approximat
     """
     check_choice(gelu_approximate, "gelu_approximate", ("tanh", "none"))
     x, p = _check_params(x, params, activation)
-    cache = {"x": x, "params": p, "activation": activation, "gelu_approximate": gelu_approximate}
+    saved = {"x": x, "params": p, "activation": activation, "gelu_approximate": gelu_approximate}
     if activation == "swiglu":
         gate = x @ p["W_gate"]  # (..., d_ff)
         up = x @ p["W_up"]  # (..., d_ff)
         hidden = silu(gate) * up  # (..., d_ff)
-        cache.update(gate=gate, up=up, hidden=hidden)
+        saved.update(gate=gate, up=up, hidden=hidden)
         out = hidden @ p["W_down"]  # (..., d_model)
-        return check_finite_result(out, "feed_forward's output", "x or params are"), cache
+        return check_finite_result(out, "feed_forward's output", "x or params are"), saved
     pre = x @ p["W1"] + p["b1"]  # (..., d_ff)
     if activation == "relu":
         hidden = relu(pre)
     else:
         hidden = gelu(pre, approximate=gelu_approximate)  # validates gelu_approximate
-    cache.update(pre=pre, hidden=hidden)
+    saved.update(pre=pre, hidden=hidden)
     out = hidden @ p["W2"] + p["b2"]  # (..., d_model)
-    return check_finite_result(out, "feed_forward's output", "x or params are"), cache
+    return check_finite_result(out, "feed_forward's output", "x or params are"), saved
 
 
-def feed_forward_backward(dout, cache):
+def feed_forward_backward(dout, saved):
     """Backward pass of ``feed_forward_forward``.
 
     Parameters
     ----------
     dout : array_like of shape (..., d_model)
-    cache : dict from ``feed_forward_forward``.
+    saved : dict from ``feed_forward_forward``.
 
     Returns
     -------
     dx : ndarray of shape (..., d_model)
     grads : dict keyed like ``params`` with arrays of the same shapes (dW1, db1, ...).
     """
-    check_ffn_cache(cache)
-    x, p, activation = cache["x"], cache["params"], cache["activation"]
+    check_ffn_saved(saved)
+    x, p, activation = saved["x"], saved["params"], saved["activation"]
     dout = as_float_array(dout, "dout", dtype=x.dtype)
     if dout.shape != x.shape:
         raise ValueError(f"dout has shape {dout.shape}, expected {x.shape} (the output's shape)")
     d_model = x.shape[-1]
     x2 = x.reshape(-1, d_model)  # (N, d_model), N = all positions: weights are shared by them
     dout2 = dout.reshape(-1, d_model)  # (N, d_model)
-    hidden = cache["hidden"]
+    hidden = saved["hidden"]
     d_ff = hidden.shape[-1]
     hidden2 = hidden.reshape(-1, d_ff)  # (N, d_ff)
     grads = {}
     if activation == "swiglu":
         grads["W_down"] = hidden2.T @ dout2  # (d_ff, d_model)
         dhidden = dout2 @ p["W_down"].T  # (N, d_ff)
-        gate = cache["gate"].reshape(-1, d_ff)
-        up = cache["up"].reshape(-1, d_ff)
+        gate = saved["gate"].reshape(-1, d_ff)
+        up = saved["up"].reshape(-1, d_ff)
         dup = dhidden * silu(gate)  # (N, d_ff)
         dgate = silu_backward(dhidden * up, gate)  # (N, d_ff)
         grads["W_gate"] = x2.T @ dgate  # (d_model, d_ff)
@@ -159,11 +159,11 @@ def feed_forward_backward(dout, cache):
         grads["W2"] = hidden2.T @ dout2  # (d_ff, d_model)
         grads["b2"] = dout2.sum(axis=0)  # (d_model,)
         dhidden = dout2 @ p["W2"].T  # (N, d_ff)
-        pre = cache["pre"].reshape(-1, d_ff)
+        pre = saved["pre"].reshape(-1, d_ff)
         if activation == "relu":
             dpre = relu_backward(dhidden, pre)
         else:
-            dpre = gelu_backward(dhidden, pre, approximate=cache["gelu_approximate"])
+            dpre = gelu_backward(dhidden, pre, approximate=saved["gelu_approximate"])
         grads["W1"] = x2.T @ dpre  # (d_model, d_ff)
         grads["b1"] = dpre.sum(axis=0)  # (d_ff,)
         dx = dpre @ p["W1"].T  # (N, d_model)

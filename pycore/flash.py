@@ -29,15 +29,8 @@ import math
 
 import numpy as np
 
-from ._validation import (
-    as_array,
-    as_float_array,
-    broadcast_shapes,
-    check_finite_result,
-    check_ndim,
-    check_positive_int,
-)
-from .attention import exp_scaled, score_operands, value_operand
+from ._validation import check_finite_result, check_positive_int
+from .attention import check_qkv, exp_scaled, score_operands, value_operand
 
 __all__ = ["flash_attention"]
 
@@ -66,24 +59,12 @@ def flash_attention(q, k, v, *, block_size: int = 64, causal: bool = False) -> n
         Wrong ranks, mismatched d_k / T_k, non-finite inputs, or causal with T_k < T_q.
     """
     block_size = check_positive_int(block_size, "block_size")
-    raw = [as_array(a, n) for a, n in zip((q, k, v), "qkv")]
-    dtype = np.float32 if all(a.dtype == np.float32 for a in raw) else np.float64
-    q, k, v = (as_float_array(a, n, dtype=dtype) for a, n in zip(raw, "qkv"))
-    for a, n, exp in ((q, "q", "(..., T_q, d_k)"), (k, "k", "(..., T_k, d_k)"),
-                      (v, "v", "(..., T_k, d_v)")):
-        check_ndim(a, n, min_ndim=2, expected=exp)
+    q, k, v, batch = check_qkv(q, k, v)
+    dtype = q.dtype.type
     T_q, d_k = q.shape[-2:]
     T_k, d_v = v.shape[-2:]
-    if k.shape[-1] != d_k:
-        raise ValueError(f"k has shape {k.shape}, expected (..., T_k, {d_k}) to match q {q.shape}")
-    if k.shape[-2] != T_k:
-        raise ValueError(f"v has shape {v.shape}, expected (..., {k.shape[-2]}, d_v) to match "
-                         f"k {k.shape}")
-    if min(T_q, T_k, d_k) == 0:
-        raise ValueError(f"q {q.shape} and k {k.shape} must have T_q, T_k, d_k >= 1")
     if causal and T_k < T_q:
         raise ValueError(f"causal attention needs T_k >= T_q; got q {q.shape}, k {k.shape}")
-    batch = broadcast_shapes(("q", q.shape[:-2]), ("k", k.shape[:-2]), ("v", v.shape[:-2]))
     # scores / 2^E, with E = 0 unless the plain scores would overflow (see attention.py)
     q, k, c, E = score_operands(q, k, 1.0 / math.sqrt(d_k))
     scale = dtype(c)

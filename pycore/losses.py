@@ -20,20 +20,20 @@ import numpy as np
 from ._validation import (
     as_float_array,
     as_int_array,
-    check_cache,
     check_int,
     check_ndim,
     check_real,
+    check_saved,
 )
 from .softmax import log_softmax
 
 __all__ = ["cross_entropy", "cross_entropy_forward", "cross_entropy_backward"]
 
-_CACHE_SPEC = {"logp": np.ndarray, "targets": np.ndarray, "keep": np.ndarray, "n_kept": int}
+SAVED_SPEC = {"logp": np.ndarray, "targets": np.ndarray, "keep": np.ndarray, "n_kept": int}
 
 
 def cross_entropy_forward(logits, targets, ignore_index=None):
-    """Mean cross-entropy and a cache for the backward pass.
+    """Mean cross-entropy and what its backward pass needs.
 
     Parameters
     ----------
@@ -48,7 +48,7 @@ def cross_entropy_forward(logits, targets, ignore_index=None):
     Returns
     -------
     loss : float
-    cache : dict for ``cross_entropy_backward``.
+    saved : dict for ``cross_entropy_backward``.
 
     Raises
     ------
@@ -85,26 +85,26 @@ def cross_entropy_forward(logits, targets, ignore_index=None):
     return loss, {"logp": logp, "targets": safe, "keep": keep, "n_kept": n_kept}
 
 
-def cross_entropy_backward(dloss, cache):
+def cross_entropy_backward(dloss, saved):
     """Gradient of the mean cross-entropy with respect to the logits.
 
     Parameters
     ----------
     dloss : float
         dL_total/dL (1.0 when the loss is the final objective).
-    cache : dict from ``cross_entropy_forward``.
+    saved : dict from ``cross_entropy_forward``.
 
     Returns
     -------
     dlogits : ndarray of the logits' shape (..., V) and dtype.
     """
-    check_cache(cache, "cache", _CACHE_SPEC, "cross_entropy_forward")
-    logp, targets, keep = cache["logp"], cache["targets"], cache["keep"]
+    check_saved(saved, "saved", SAVED_SPEC, "cross_entropy_forward")
+    logp, targets, keep = saved["logp"], saved["targets"], saved["keep"]
     dloss = check_real(dloss, "dloss")
     dlogits = np.exp(logp)  # softmax, (..., V)
     np.put_along_axis(dlogits, targets[..., None],
                       np.take_along_axis(dlogits, targets[..., None], axis=-1) - 1, axis=-1)
-    dlogits *= (keep[..., None] * (float(dloss) / cache["n_kept"])).astype(logp.dtype)
+    dlogits *= (keep[..., None] * (float(dloss) / saved["n_kept"])).astype(logp.dtype)
     return dlogits
 
 

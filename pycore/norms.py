@@ -22,11 +22,11 @@ import numpy as np
 from ._validation import (
     as_array,
     as_float_array,
-    check_cache,
     check_finite_gradients,
     check_finite_result,
     check_ndim,
     check_positive_float,
+    check_saved,
     unbroadcast,
 )
 
@@ -37,12 +37,12 @@ __all__ = [
     "rms_norm",
     "rms_norm_forward",
     "rms_norm_backward",
-    "NORM_CACHE_SPECS",
+    "NORM_SAVED_SPECS",
 ]
 
 _OPTIONAL_ARRAY = (np.ndarray, type(None))
-#: What each norm's forward cache holds (checked by the backward passes), by norm kind.
-NORM_CACHE_SPECS = {
+#: What each norm forward's saved dict holds (checked by the backward passes), by norm kind.
+NORM_SAVED_SPECS = {
     "layer": {"x_hat": np.ndarray, "inv_std": np.ndarray, "gamma": _OPTIONAL_ARRAY,
               "beta": _OPTIONAL_ARRAY},
     "rms": {"x_hat": np.ndarray, "inv_rms": np.ndarray, "weight": _OPTIONAL_ARRAY},
@@ -87,7 +87,7 @@ def _check_input(x, params):
 
 
 def layer_norm_forward(x, gamma=None, beta=None, eps: float = 1e-5):
-    """LayerNorm over the last axis, returning the output and a cache for the backward pass.
+    """LayerNorm over the last axis, returning the output and what its backward pass needs.
 
     Parameters
     ----------
@@ -102,7 +102,7 @@ def layer_norm_forward(x, gamma=None, beta=None, eps: float = 1e-5):
     Returns
     -------
     y : ndarray of shape (..., d), float32 only if every input is float32.
-    cache : dict with ``"x_hat"`` (..., d), ``"inv_std"`` (..., 1), ``"gamma"``, ``"beta"``.
+    saved : dict with ``"x_hat"`` (..., d), ``"inv_std"`` (..., 1), ``"gamma"``, ``"beta"``.
     """
     eps = check_positive_float(eps, "eps")
     x, p = _check_input(x, {"gamma": gamma, "beta": beta})
@@ -122,14 +122,14 @@ def layer_norm_forward(x, gamma=None, beta=None, eps: float = 1e-5):
     return y, {"x_hat": x_hat, "inv_std": inv_std, "gamma": p["gamma"], "beta": p["beta"]}
 
 
-def layer_norm_backward(dout, cache):
+def layer_norm_backward(dout, saved):
     """Backward pass of ``layer_norm_forward``.
 
     Parameters
     ----------
     dout : array_like of shape (..., d)
         dL/dy.
-    cache : dict from ``layer_norm_forward``.
+    saved : dict from ``layer_norm_forward``.
 
     Returns
     -------
@@ -137,8 +137,8 @@ def layer_norm_backward(dout, cache):
     grads : dict
         ``{"gamma": (d,), "beta": (d,)}``; a key is present only if that parameter was passed.
     """
-    check_cache(cache, "cache", NORM_CACHE_SPECS["layer"], "layer_norm_forward")
-    x_hat, inv_std, gamma, beta = cache["x_hat"], cache["inv_std"], cache["gamma"], cache["beta"]
+    check_saved(saved, "saved", NORM_SAVED_SPECS["layer"], "layer_norm_forward")
+    x_hat, inv_std, gamma, beta = saved["x_hat"], saved["inv_std"], saved["gamma"], saved["beta"]
     dout = as_float_array(dout, "dout", dtype=x_hat.dtype)
     if dout.shape != x_hat.shape:
         raise ValueError(f"dout has shape {dout.shape}, expected {x_hat.shape} (the output's)")
@@ -170,7 +170,7 @@ def layer_norm(x, gamma=None, beta=None, eps: float = 1e-5) -> np.ndarray:
 
 
 def rms_norm_forward(x, weight=None, eps: float = 1e-6):
-    """RMSNorm over the last axis, returning the output and a cache.
+    """RMSNorm over the last axis, returning the output and what its backward pass needs.
 
     Parameters
     ----------
@@ -183,7 +183,7 @@ def rms_norm_forward(x, weight=None, eps: float = 1e-6):
     Returns
     -------
     y : ndarray of shape (..., d)
-    cache : dict with ``"x_hat"`` (..., d), ``"inv_rms"`` (..., 1), ``"weight"``.
+    saved : dict with ``"x_hat"`` (..., d), ``"inv_rms"`` (..., 1), ``"weight"``.
     """
     eps = check_positive_float(eps, "eps")
     x, p = _check_input(x, {"weight": weight})
@@ -198,21 +198,21 @@ def rms_norm_forward(x, weight=None, eps: float = 1e-6):
     return y, {"x_hat": x_hat, "inv_rms": inv_rms, "weight": p["weight"]}
 
 
-def rms_norm_backward(dout, cache):
+def rms_norm_backward(dout, saved):
     """Backward pass of ``rms_norm_forward``.
 
     Parameters
     ----------
     dout : array_like of shape (..., d)
-    cache : dict from ``rms_norm_forward``.
+    saved : dict from ``rms_norm_forward``.
 
     Returns
     -------
     dx : ndarray of shape (..., d)
     grads : dict ``{"weight": (d,)}`` (empty if no weight was passed).
     """
-    check_cache(cache, "cache", NORM_CACHE_SPECS["rms"], "rms_norm_forward")
-    x_hat, inv_rms, weight = cache["x_hat"], cache["inv_rms"], cache["weight"]
+    check_saved(saved, "saved", NORM_SAVED_SPECS["rms"], "rms_norm_forward")
+    x_hat, inv_rms, weight = saved["x_hat"], saved["inv_rms"], saved["weight"]
     dout = as_float_array(dout, "dout", dtype=x_hat.dtype)
     if dout.shape != x_hat.shape:
         raise ValueError(f"dout has shape {dout.shape}, expected {x_hat.shape} (the output's)")

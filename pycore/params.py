@@ -38,7 +38,8 @@ from ._validation import MAX_ELEMENTS, as_generator, check_choice
 from .config import TransformerConfig
 
 __all__ = ["init_params", "count_parameters", "parameter_shapes", "flatten_params",
-           "unflatten_params", "check_params", "check_layer_params", "MODEL_KINDS"]
+           "unflatten_params", "check_params", "check_layer_params", "attention_shapes",
+           "ATTENTION_PARAM_NAMES", "MODEL_KINDS"]
 
 MODEL_KINDS = ("decoder", "encoder", "seq2seq")
 _INIT_STD = 0.02  # GPT-2's standard deviation for every weight matrix
@@ -56,11 +57,24 @@ def _norm_shapes(c):
     return {"weight": (c.d_model,)}
 
 
-def _attention_shapes(c):
-    d, q_width, kv_width = c.d_model, c.n_heads * c.d_head, c.n_kv_heads * c.d_head
+def attention_shapes(d_model: int, n_heads: int, n_kv_heads: int, d_head: int) -> dict:
+    """The shapes of one attention sublayer's parameters, the single source of them.
+
+    ``W_q`` (d_model, h d_head), ``W_k``, ``W_v`` (d_model, h_kv d_head), ``W_o``
+    (h d_head, d_model), ``b_q`` (h d_head,), ``b_k``, ``b_v`` (h_kv d_head,), ``b_o``
+    (d_model,); the names in this order are ``ATTENTION_PARAM_NAMES``.
+    """
+    d, q_width, kv_width = d_model, n_heads * d_head, n_kv_heads * d_head
     return {"W_q": (d, q_width), "W_k": (d, kv_width), "W_v": (d, kv_width),
             "W_o": (q_width, d), "b_q": (q_width,), "b_k": (kv_width,), "b_v": (kv_width,),
             "b_o": (d,)}
+
+
+ATTENTION_PARAM_NAMES = tuple(attention_shapes(1, 1, 1, 1))
+
+
+def _attention_shapes(c):
+    return attention_shapes(c.d_model, c.n_heads, c.n_kv_heads, c.d_head)
 
 
 def _ffn_shapes(c):

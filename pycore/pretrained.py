@@ -17,6 +17,8 @@ Shipped names:
   with pycore's own backward pass and AdamW on the monograph's prose.
 - ``"lm_draft"``: a 1-layer, d_model 32 model on the same tokenizer, the draft model for
   speculative decoding.
+- ``"dates_seq2seq"`` (``load_pretrained_seq2seq``): the encoder-decoder of chapter 10, which
+  rewrites dates as ISO 8601 (``pycore.dates``; trained by ``models/train_seq2seq.py``).
 """
 
 from __future__ import annotations
@@ -28,16 +30,19 @@ import pkgutil
 import numpy as np
 
 from .decoder import DecoderLM
+from .seq2seq import Seq2Seq
 from .serialization import load
 from .tokenizers import CharTokenizer
 
-__all__ = ["PRETRAINED", "fetch_missing_data", "load_pretrained"]
+__all__ = ["PRETRAINED", "PRETRAINED_SEQ2SEQ", "fetch_missing_data", "load_pretrained",
+           "load_pretrained_seq2seq"]
 
 # name -> (weights file, tokenizer file), both under pycore/data/
 PRETRAINED = {
     "lm_tiny": ("lm_tiny.npz", "char_tokenizer.json"),
     "lm_draft": ("lm_draft.npz", "char_tokenizer.json"),
 }
+PRETRAINED_SEQ2SEQ = {"dates_seq2seq": ("dates_seq2seq.npz", "dates_tokenizer.json")}
 
 
 class _FetchingLoader:
@@ -104,12 +109,29 @@ def _as_dtype(params, dtype):
     return np.asarray(params, dtype=dtype)
 
 
+def _load(table: dict, name, dtype, what: str):
+    """(params in ``dtype``, config, tokenizer) of ``table[name]``, checked against each other."""
+    if not isinstance(name, str) or name not in table:
+        raise ValueError(f"unknown pretrained {what} {name!r}: name must be one of "
+                         f"{sorted(table)}")
+    if dtype not in ("float64", "float32"):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
+    weights, tok_file = table[name]
+    params, config = load(io.BytesIO(_read(weights)))
+    tokenizer = _tokenizer(tok_file)
+    if tokenizer.vocab_size != config.vocab_size:
+        raise ValueError(f"{tok_file} has {tokenizer.vocab_size} tokens but {weights} expects "
+                         f"vocab_size={config.vocab_size}")
+    return _as_dtype(params, dtype), config, tokenizer
+
+
 def load_pretrained(name: str, dtype="float64"):
-    """A shipped model and its tokenizer.
+    """A shipped decoder-only model and its tokenizer.
 
     Parameters
     ----------
     name : {"lm_tiny", "lm_draft"}
+        Which model.
     dtype : {"float64", "float32"}
         The weights are stored in float32 (half the download). By default they are widened
         to float64, pycore's default precision: float32 sums are rounded differently by
@@ -124,16 +146,26 @@ def load_pretrained(name: str, dtype="float64"):
     tokenizer : CharTokenizer
         ``tokenizer.vocab_size == model.config.vocab_size``.
     """
-    if not isinstance(name, str) or name not in PRETRAINED:
-        raise ValueError(f"unknown pretrained model {name!r}: name must be one of "
-                         f"{sorted(PRETRAINED)}")
-    if dtype not in ("float64", "float32"):
-        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
-    weights, tok_file = PRETRAINED[name]
-    params, config = load(io.BytesIO(_read(weights)))
-    params = _as_dtype(params, dtype)
-    tokenizer = _tokenizer(tok_file)
-    if tokenizer.vocab_size != config.vocab_size:
-        raise ValueError(f"{tok_file} has {tokenizer.vocab_size} tokens but {weights} expects "
-                         f"vocab_size={config.vocab_size}")
+    params, config, tokenizer = _load(PRETRAINED, name, dtype, "model")
     return DecoderLM(config, params=params), tokenizer
+
+
+def load_pretrained_seq2seq(name: str = "dates_seq2seq", dtype="float64"):
+    """The shipped encoder-decoder and its tokenizer.
+
+    Parameters
+    ----------
+    name : {"dates_seq2seq"}
+        Which model.
+    dtype : {"float64", "float32"}
+        As for :func:`load_pretrained` (float64 by default, so page and CPython agree).
+
+    Returns
+    -------
+    model : Seq2Seq
+        Parameters in ``dtype``.
+    tokenizer : CharTokenizer
+        ``tokenizer.vocab_size == model.config.vocab_size``.
+    """
+    params, config, tokenizer = _load(PRETRAINED_SEQ2SEQ, name, dtype, "seq2seq model")
+    return Seq2Seq(config, params=params), tokenizer

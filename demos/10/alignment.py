@@ -1,18 +1,19 @@
-# Cross-attention at work: the book's shipped encoder-decoder (pycore.dates, trained with
+# Cross-attention at work: the book's shipped encoder-decoder (pycore.seq2seq, trained with
 # pycore's own backward pass) rewrites a date as ISO 8601. The encoder reads the source once;
 # the decoder runs once per output character, and its cross-attention says which source
 # characters each output character reads.
 import numpy as np
 
 import pycore as pc
-from pycore import dates
+from demos.helpers import count_calls  # counts model.encode / model.decode calls
+from pycore.seq2seq import translate
 
 source = "24 Nov 2026"  # @param {type: "select", options: ["24 Nov 2026", "November 24, 2026", "24/11/2026", "2026 Nov 24"]}
 layer = 1  # @param {type: "select", options: [0, 1]}
 
-model, tokenizer = dates.load_pretrained_seq2seq()
-calls = dates.count_calls(model)  # wraps model.encode / model.decode with counters
-outputs, steps = dates.translate(model, tokenizer, [source], return_cross_attention=True)
+model, tokenizer = pc.load_pretrained_seq2seq()
+calls = count_calls(model, ("encode", "decode"))  # the encoder should run once
+outputs, steps = translate(model, tokenizer, [source], return_cross_attention=True)
 output = outputs[0]
 # One row per decoder step: that step's query over the S source positions, head-averaged.
 S = len(source)

@@ -2,14 +2,15 @@
 import numpy as np
 from demo_helpers import run_exercise
 
-from pycore import dates
+import pycore as pc
+from pycore.seq2seq import translate
 
 
 def test_alignment_matches_the_models_own_cross_attention(run_with):
-    model, tokenizer = dates.load_pretrained_seq2seq()
+    model, tokenizer = pc.load_pretrained_seq2seq()
     for source in ["24 Nov 2026", "24/11/2026"]:
         result = run_with("10/alignment", source=source, layer=1)
-        outputs, steps = dates.translate(model, tokenizer, [source],
+        outputs, steps = translate(model, tokenizer, [source],
                                          return_cross_attention=True)
         assert result["output"] == outputs[0] == "2026-11-24"
         assert result["encoder_calls"] == 1

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import pycore
-from pycore.pretrained import PRETRAINED, load_pretrained
+from pycore.pretrained import PRETRAINED, load_pretrained, load_pretrained_seq2seq
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORPUS = os.path.join(ROOT, "models", "corpus.txt")
@@ -84,6 +84,8 @@ def test_draft_is_better_than_unigram_and_worse_than_lm_tiny():
 def test_unknown_name_is_rejected():
     with pytest.raises(ValueError, match="unknown pretrained model"):
         load_pretrained("gpt-5")
+    with pytest.raises(ValueError, match="unknown pretrained seq2seq model"):
+        load_pretrained_seq2seq("nope")
 
 
 def test_loads_from_a_zip_like_the_browser(tmp_path):

@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 import pycore
-from pycore.dates import FORMATS, load_pretrained_seq2seq, make_dates, translate
+from pycore.dates import FORMATS, make_dates
+from pycore.pretrained import load_pretrained_seq2seq
+from pycore.seq2seq import translate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HELDOUT_SEED = 2024  # differs from the training seed (0)
@@ -64,7 +66,8 @@ def test_size_and_loads_from_a_zip_like_the_browser(tmp_path):
                 if not fn.endswith(".pyc"):
                     full = os.path.join(dirpath, fn)
                     z.write(full, os.path.relpath(full, ROOT))
-    code = ("import pycore; from pycore.dates import load_pretrained_seq2seq, translate; "
+    code = ("import pycore; from pycore.pretrained import load_pretrained_seq2seq; "
+            "from pycore.seq2seq import translate; "
             "assert '.zip' in pycore.__file__, pycore.__file__; "
             "m, t = load_pretrained_seq2seq(); print(translate(m, t, ['3 Feb 1999'])[0])")
     out = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), check=True,

@@ -65,8 +65,8 @@ def test_cross_attention_backward_finite_differences(rng, gradcheck):
     mask = pc.padding_mask(np.array([5, 3]), S)
     G = rng.standard_normal((B, T, d_model))
     kw = dict(n_kv_heads=1, kv=memory, mask=mask)
-    _, cache = pc.multi_head_attention_forward(x, params, 2, **kw)
-    (dx, dmemory), grads = pc.multi_head_attention_backward(G, cache)
+    _, saved = pc.cross_attention_forward(x, memory, params, 2, n_kv_heads=1, mask=mask)
+    dx, dmemory, grads = pc.cross_attention_backward(G, saved)
 
     def loss():
         return np.sum(pc.multi_head_attention(x, params, 2, **kw) * G)
@@ -158,6 +158,11 @@ def test_bad_inputs(rng):
     _, cache = pc.multi_head_attention_forward(x, params, 2)
     with pytest.raises(ValueError, match=r"dout has shape \(1, 2, 4\), expected \(1, 3, 4\)"):
         pc.multi_head_attention_backward(np.ones((1, 2, 4)), cache)
+    with pytest.raises(ValueError, match="differentiate it with multi_head_attention_backward"):
+        pc.cross_attention_backward(np.ones((1, 3, 4)), cache)
+    _, saved = pc.cross_attention_forward(x, x, params, 2)
+    with pytest.raises(ValueError, match="differentiate it with cross_attention_backward"):
+        pc.multi_head_attention_backward(np.ones((1, 3, 4)), saved)
 
 
 # ---------------------------------------------------------------- PyTorch parity

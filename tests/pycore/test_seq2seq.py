@@ -1,4 +1,4 @@
-"""Tests for pycore.seq2seq_backprop: encoder-decoder gradients vs finite differences.
+"""Tests for pycore.seq2seq: encoder-decoder gradients vs finite differences, translation.
 
 Every parameter of both stacks is checked on a sample of its entries (central differences in
 float64), for configs covering pre/post norm, LayerNorm/RMSNorm, every positional scheme and
@@ -12,7 +12,8 @@ import pytest
 from test_block import randomise
 
 import pycore as pc
-from pycore.seq2seq_backprop import seq2seq_forward
+from pycore.dates import date_tokenizer
+from pycore.seq2seq import seq2seq_forward, translate
 
 TINY = dict(vocab_size=7, d_model=8, n_heads=2, n_layers=2, d_ff=6, max_len=6)
 
@@ -205,3 +206,18 @@ def test_torch_autograd_parity():
     for name, g in pc.flatten_params(grads).items():
         np.testing.assert_allclose(g, flat_t[name].grad.numpy(), rtol=1e-9, atol=1e-12,
                                    err_msg=f"d{name}")
+
+
+def test_translate_shapes_with_an_untrained_model():
+    tok = date_tokenizer()
+    config = pc.TransformerConfig(vocab_size=tok.vocab_size, d_model=8, n_heads=2, n_layers=1,
+                                  d_ff=8, max_len=24)
+    model = pc.Seq2Seq(config, seed=0)
+    sources = ["1 May 2000", "September 30, 2049", "04/11/2026"]
+    outputs, attention = translate(model, tok, sources, max_new_tokens=5,
+                                   return_cross_attention=True)
+    assert len(outputs) == 3 and all(len(o) <= 5 for o in outputs)
+    first = attention[0][0]  # step 0, layer 0: (B, h, 1, S)
+    assert first.shape == (3, 2, 1, 18)
+    np.testing.assert_allclose(first.sum(-1), 1.0, rtol=1e-12, err_msg="cross-attention rows")
+    np.testing.assert_allclose(first[0, :, :, 10:], 0.0, atol=0, err_msg="padding keys")
