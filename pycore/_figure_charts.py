@@ -305,8 +305,11 @@ PANEL_WIDTH = 240  # px, a default the page replaces with its measured column wi
 
 
 def _legends_below(view):
-    """Put every categorical legend in ``view`` under the plot: a legend beside or above the
-    panels would widen the figure, and the page narrows the panels to make room."""
+    """Put every categorical legend in ``view`` under the plot.
+
+    A legend beside or above the panels would widen the figure, and the page narrows the
+    panels to make room.
+    """
     if isinstance(view, dict):
         for key, item in view.items():
             if key == "legend" and isinstance(item, dict) and item.get("orient") == "top":

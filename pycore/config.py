@@ -75,6 +75,7 @@ class TransformerConfig:
     tie_embeddings: bool = True  # share E between input embedding and output projection
 
     def __post_init__(self):
+        """Validate every field on construction, naming the first bad one."""
         for name in ("vocab_size", "d_model", "n_heads", "n_layers", "d_ff", "max_len"):
             check_positive_int(getattr(self, name), name)
         if self.n_kv_heads is None:
@@ -116,6 +117,7 @@ class TransformerConfig:
         return dataclasses.asdict(self)
 
     def to_json(self) -> str:
+        """The config as a JSON object with sorted keys (stored inside ``save``'s files)."""
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod

@@ -17,7 +17,7 @@ from ._validation import as_float_array, check_finite_gradients, check_saved
 from .block import check_block_saved
 from .config import TransformerConfig
 from .kv_cache import KVCache
-from .params import check_params, init_params
+from .params import check_params, model_params
 from .stack import (
     check_ids,
     embed_backward,
@@ -119,13 +119,8 @@ class DecoderLM:
 
     def __init__(self, config: TransformerConfig, params=None, seed: int = 0, *,
                  dtype=np.float64):
-        if not isinstance(config, TransformerConfig):
-            raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+        self.params = model_params(config, params, seed, kind="decoder", dtype=dtype)
         self.config = config
-        if params is None:
-            params = init_params(config, seed, dtype=dtype)
-        check_params(params, config, "decoder")
-        self.params = params
 
     def forward(self, ids, cache: KVCache | None = None, return_diagnostics: bool = False):
         """Next-token logits.
@@ -155,4 +150,5 @@ class DecoderLM:
         return KVCache(self.config.n_layers, batch_size, max_len=self.config.max_len)
 
     def __repr__(self):
+        """``DecoderLM(TransformerConfig(...))``."""
         return f"DecoderLM({self.config})"

@@ -14,7 +14,7 @@ import numpy as np
 from ._validation import as_int_array
 from .config import TransformerConfig
 from .masks import padding_mask
-from .params import check_params, init_params
+from .params import model_params
 from .stack import check_ids, stack_diagnostics, stack_forward
 
 __all__ = ["Encoder", "encoder_forward", "source_mask"]
@@ -71,12 +71,8 @@ class Encoder:
 
     def __init__(self, config: TransformerConfig, params=None, seed: int = 0, *,
                  dtype=np.float64):
-        if not isinstance(config, TransformerConfig):
-            raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+        self.params = model_params(config, params, seed, kind="encoder", dtype=dtype)
         self.config = config
-        self.params = init_params(config, seed, kind="encoder", dtype=dtype) \
-            if params is None else params
-        check_params(self.params, config, "encoder")
 
     def forward(self, ids, lengths=None, return_diagnostics: bool = False):
         """Encode ids (B, S) (real lengths (B,) optional) into (B, S, d_model).

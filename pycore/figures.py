@@ -60,14 +60,17 @@ class Figure:
 
     @property
     def kind(self) -> str:
+        """The figure's kind (``"heatmap"``, ``"lines"``, ...)."""
         return self.spec["usermeta"]["itt"]["kind"]
 
     @property
     def caption(self) -> str:
+        """The caption shown under the figure."""
         return self.spec["usermeta"]["itt"]["caption"]
 
     @property
     def alt(self) -> str:
+        """The text alternative read by screen readers."""
         return self.spec["usermeta"]["itt"]["alt"]
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +91,7 @@ class Figure:
         return {MIME_TYPE: spec, "text/plain": f"{self.kind}: {self.caption}"}
 
     def __repr__(self):
+        """``<Figure kind: 'caption'>``."""
         return f"<Figure {self.kind}: {self.caption!r}>"
 
 

@@ -79,10 +79,12 @@ class LayerKVCache:
 
     @property
     def keys(self):
+        """The cached keys (B, h_kv, length, d_head), or None before the first append."""
         return self._k[:, :, :self.length] if self._k is not None else None
 
     @property
     def values(self):
+        """The cached values (B, h_kv, length, d_head), or None before the first append."""
         return self._v[:, :, :self.length] if self._v is not None else None
 
     def append(self, k_new, v_new):
@@ -144,7 +146,7 @@ class KVCache:
         If given, appending past it raises ValueError (the model's position limit).
     """
 
-    def __init__(self, n_layers: int, batch_size: int = 1, max_len: int = None):
+    def __init__(self, n_layers: int, batch_size: int = 1, max_len: int | None = None):
         n_layers = check_positive_int(n_layers, "n_layers", max_value=MAX_ITEMS)
         self.batch_size = check_positive_int(batch_size, "batch_size")
         self.max_len = None if max_len is None else check_positive_int(max_len, "max_len")

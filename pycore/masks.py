@@ -18,7 +18,7 @@ from ._validation import as_int_array, check_ndim, check_positive_int, check_siz
 __all__ = ["causal_mask", "padding_mask"]
 
 
-def causal_mask(T: int, S: int = None) -> np.ndarray:
+def causal_mask(T: int, S: int | None = None) -> np.ndarray:
     """Causal (look-ahead) mask for T queries over S keys.
 
     Parameters

@@ -54,7 +54,7 @@ SAVED_SPEC = {"x": np.ndarray, "source": np.ndarray, "cross": bool, "params": di
 
 
 def _project(x, p, name, source_name):
-    """x @ W + b for projection ``name`` ("q", "k", "v" or "o"), refusing a silent overflow."""
+    """Compute x @ W + b for projection ``name`` ("q", "k", "v", "o"); refuse an overflow."""
     out = x @ p[f"W_{name}"] + p[f"b_{name}"]  # (B, T, width)
     return check_finite_result(out, f"the {name} projection {source_name} @ W_{name} + b_{name}",
                                f"{source_name} or params['W_{name}'] is")

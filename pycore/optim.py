@@ -89,7 +89,7 @@ class AdamW:
         self.m = {name: np.zeros_like(p) for name, p in self.params.items()}
         self.v = {name: np.zeros_like(p) for name, p in self.params.items()}
 
-    def step(self, grads, lr: float = None) -> None:
+    def step(self, grads, lr: float | None = None) -> None:
         """One update with ``grads`` (nested like the params, same names and shapes)."""
         lr = self.lr if lr is None else check_positive_float(lr, "lr")
         flat = _flatten(grads, "grads")
@@ -181,8 +181,10 @@ def global_norm(grads) -> float:
 
 
 def clip_grad_norm(grads, max_norm: float) -> float:
-    """Scale ``grads`` in place so their global norm is at most ``max_norm``; return the norm
-    before clipping (as ``torch.nn.utils.clip_grad_norm_``, Pascanu et al. 2013).
+    """Scale ``grads`` in place so their global norm is at most ``max_norm``.
+
+    Returns the norm before clipping (as ``torch.nn.utils.clip_grad_norm_``, Pascanu et al.
+    2013).
 
     Raises ValueError (changing nothing) if a gradient holds NaN or inf: clipping cannot
     repair it, and PyTorch would silently spread the NaN into every parameter.

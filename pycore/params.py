@@ -39,7 +39,7 @@ from .config import TransformerConfig
 
 __all__ = ["init_params", "count_parameters", "parameter_shapes", "flatten_params",
            "unflatten_params", "check_params", "check_layer_params", "attention_shapes",
-           "ATTENTION_PARAM_NAMES", "MODEL_KINDS"]
+           "model_params", "ATTENTION_PARAM_NAMES", "MODEL_KINDS"]
 
 MODEL_KINDS = ("decoder", "encoder", "seq2seq")
 _INIT_STD = 0.02  # GPT-2's standard deviation for every weight matrix
@@ -168,6 +168,35 @@ def init_params(config: TransformerConfig, seed: int = 0, *, kind: str = "decode
         raise TypeError(f"dtype must be float32 or float64, got {dtype}")
     rng = as_generator(seed, "seed")
     return _init(shapes, "", rng, dtype, 1.0 / math.sqrt(2 * config.n_layers))
+
+
+def model_params(config: TransformerConfig, params=None, seed: int = 0, *,
+                 kind: str = "decoder", dtype=np.float64) -> dict:
+    """A model class's parameters: ``params`` checked against ``config``, or fresh ones.
+
+    Parameters
+    ----------
+    config : TransformerConfig
+        The model's configuration (TypeError for anything else).
+    params : dict, optional
+        Given parameters, checked by ``check_params``; if None, ``init_params(config, seed)``.
+    seed : int
+        Seed for fresh parameters.
+    kind : {"decoder", "encoder", "seq2seq"}
+        Which model the parameters belong to.
+    dtype : numpy float dtype
+        The dtype of fresh parameters.
+
+    Returns
+    -------
+    dict
+        The parameters (``params`` itself if given).
+    """
+    _check_config(config)
+    if params is None:
+        params = init_params(config, seed, kind=kind, dtype=dtype)
+    check_params(params, config, kind)
+    return params
 
 
 def count_parameters(config: TransformerConfig, kind: str = "decoder") -> int:

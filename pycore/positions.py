@@ -188,7 +188,7 @@ def alibi_slopes(n_heads: int) -> np.ndarray:
     return np.array(slopes, dtype=np.float64)
 
 
-def alibi_bias(n_heads: int, T: int, S: int = None) -> np.ndarray:
+def alibi_bias(n_heads: int, T: int, S: int | None = None) -> np.ndarray:
     """ALiBi additive score bias for T queries over S keys.
 
     Query i sits at absolute position i + (S - T) (the same alignment as ``causal_mask``), so

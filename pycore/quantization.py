@@ -189,7 +189,7 @@ def quantized_bytes(shape, bits: int, n_scales: int, scale_bytes: int = 2) -> in
 
 
 def int8_matmul(x, w, *, outlier_threshold=None):
-    """x @ w computed with int8 operands, LLM.int8()-style (Dettmers et al. 2022).
+    """Compute x @ w with int8 operands, LLM.int8()-style (Dettmers et al. 2022).
 
     Rows of ``x`` (tokens) and columns of ``w`` (output channels) get their own absmax
     scales; the int8 product is accumulated in int64 and rescaled by ``s_x s_w^T``. With

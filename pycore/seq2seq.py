@@ -38,7 +38,7 @@ from .dates import BOS, EOS, encode_batch
 from .encoder import encoder_forward, source_mask
 from .kv_cache import KVCache, LayerKVCache
 from .losses import cross_entropy_backward, cross_entropy_forward
-from .params import check_params, init_params
+from .params import check_params, model_params
 from .stack import (
     check_ids,
     output_backward,
@@ -185,12 +185,8 @@ class Seq2Seq:
 
     def __init__(self, config: TransformerConfig, params=None, seed: int = 0, *,
                  dtype=np.float64):
-        if not isinstance(config, TransformerConfig):
-            raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+        self.params = model_params(config, params, seed, kind="seq2seq", dtype=dtype)
         self.config = config
-        self.params = init_params(config, seed, kind="seq2seq", dtype=dtype) \
-            if params is None else params
-        check_params(self.params, config, "seq2seq")
 
     def encode(self, src_ids, src_lengths=None):
         """Memory (B, S, d_model) of the source ids (B, S); run once per source."""

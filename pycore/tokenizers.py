@@ -267,7 +267,7 @@ class BPETokenizer:
         return _from_bytes(b"".join(self.vocab[i] for i in ids))
 
     def id_to_token(self, i: int) -> str:
-        """A printable form of token ``i`` (invalid UTF-8 fragments shown as ``\\xNN``)."""
+        r"""A printable form of token ``i`` (invalid UTF-8 fragments shown as ``\xNN``)."""
         i = _check_ids([i], self.vocab_size)[0]
         return self.vocab[i].decode("utf-8", errors="backslashreplace")
 

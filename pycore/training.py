@@ -63,8 +63,9 @@ def get_batch(data, batch_size: int, seq_len: int, rng):
     return ids, targets
 
 
-def train(model: DecoderLM, data, *, steps: int, batch_size: int = 8, seq_len: int = None,
-          lr: float = 3e-3, min_lr: float = None, warmup_steps: int = None,
+def train(model: DecoderLM, data, *, steps: int, batch_size: int = 8,
+          seq_len: int | None = None, lr: float = 3e-3, min_lr: float | None = None,
+          warmup_steps: int | None = None,
           weight_decay: float = 0.01, grad_clip: float = 1.0, seed: int = 0):
     """Train ``model`` in place on a token stream, yielding one dict per step.
 
