@@ -24,7 +24,7 @@ VALIDATION_LENGTH = 8 * 32 + 1  # 8 windows of 32 inputs, and each window's next
 def sample(corpus):
     """The demo's text as a dict: ``train`` (list of str) and ``validation`` (str)."""
     return {
-        "source": "models/corpus.txt, cut by models/prose_sample.py",
+        "generated_by": "models/prose_sample.py (cut from models/corpus.txt)",
         "train": [corpus[at:at + PIECE_LENGTH] for at in PIECE_OFFSETS],
         "validation": corpus[VALIDATION_OFFSET:VALIDATION_OFFSET + VALIDATION_LENGTH],
     }

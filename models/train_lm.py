@@ -26,6 +26,7 @@ import pycore  # noqa: E402
 
 CORPUS = os.path.join(ROOT, "models", "corpus.txt")
 DATA = os.path.join(ROOT, "pycore", "data")
+GENERATED_BY = "models/train_lm.py"  # recorded in every JSON this script writes
 VAL_FRACTION = 0.1
 
 
@@ -90,7 +91,8 @@ def main():
     tok = pycore.CharTokenizer(text, byte_fallback=False)
     os.makedirs(DATA, exist_ok=True)
     with open(os.path.join(DATA, "char_tokenizer.json"), "w", encoding="utf-8") as f:
-        json.dump({"kind": "char", "chars": tok.chars, "byte_fallback": False}, f,
+        json.dump({"generated_by": GENERATED_BY, "kind": "char", "chars": tok.chars,
+                   "byte_fallback": False}, f,
                   ensure_ascii=True)
     train_ids = np.array(tok.encode(train_text), dtype=np.int64)
     val_ids = np.array(tok.encode(val_text), dtype=np.int64)
@@ -102,7 +104,7 @@ def main():
     big = pycore.TransformerConfig(vocab_size=tok.vocab_size, d_model=64, n_heads=4, n_layers=2,
                                    d_ff=256, max_len=64, positional="rope")
     small = big.replace(d_model=32, n_heads=2, n_kv_heads=2, n_layers=1, d_ff=128)
-    results = {"unigram_val_ce": unigram}
+    results = {"generated_by": GENERATED_BY, "unigram_val_ce": unigram}
     runs = (("lm_tiny", big, args.steps), ("lm_draft", small, args.draft_steps))
     for name, config, steps in runs:
         if args.only and name != args.only:

@@ -32,6 +32,7 @@ sys.path.insert(0, ROOT)
 import pycore as pc  # noqa: E402
 
 OUT = os.path.join(ROOT, "pycore", "data", "ln_ablation.json")
+GENERATED_BY = "models/train_ln_ablation.py"  # recorded in every JSON this script writes
 SETTINGS = dict(vocab_size=16, d_model=16, n_heads=2, n_layers=12, seq_len=16, batch_size=8,
                 lr=0.01, warmup_steps=25, steps=100, seed=0)
 RUNS = {  # name: (where the norm sits, warm-up)
@@ -184,8 +185,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     settings = dict(SETTINGS, steps=args.steps, warmup_steps=args.warmup_steps, lr=args.lr)
     P = markov_chain(settings["vocab_size"], settings["seed"])
-    out = {"settings": settings, "entropy_rate": entropy_rate(P), "unigram": unigram_entropy(P),
-           "uniform": float(np.log(settings["vocab_size"])), "runs": {}}
+    out = {"generated_by": GENERATED_BY, "settings": settings, "entropy_rate": entropy_rate(P),
+           "unigram": unigram_entropy(P), "uniform": float(np.log(settings["vocab_size"])),
+           "runs": {}}
     for name in RUNS:
         out["runs"][name] = run(name, settings)
         tail = np.mean(out["runs"][name]["losses"][-10:])

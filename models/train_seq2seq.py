@@ -27,6 +27,7 @@ from pycore.dates import BOS, EOS, date_tokenizer, encode_batch, make_dates  # n
 from pycore.seq2seq import translate  # noqa: E402
 
 DATA = os.path.join(ROOT, "pycore", "data")
+GENERATED_BY = "models/train_seq2seq.py"  # recorded in every JSON this script writes
 
 
 def batch_arrays(tokenizer, pairs):
@@ -90,10 +91,12 @@ def main():
     os.makedirs(DATA, exist_ok=True)
     pycore.save(os.path.join(DATA, "dates_seq2seq.npz"), model.params, config, kind="seq2seq")
     with open(os.path.join(DATA, "dates_tokenizer.json"), "w", encoding="utf-8") as f:
-        json.dump({"kind": "char", "chars": tokenizer.chars, "byte_fallback": False}, f,
+        json.dump({"generated_by": GENERATED_BY, "kind": "char", "chars": tokenizer.chars,
+                   "byte_fallback": False}, f,
                   ensure_ascii=True)
     with open(os.path.join(ROOT, "models", "seq2seq_metrics.json"), "w") as f:
-        json.dump({"heldout_exact_match": acc, "heldout_pairs": len(heldout),
+        json.dump({"generated_by": GENERATED_BY, "heldout_exact_match": acc,
+                   "heldout_pairs": len(heldout),
                    "seconds": seconds, "steps": args.steps, "batch_size": args.batch_size,
                    "seed": args.seed, "parameters": int(n_params)}, f, indent=1)
 
