@@ -44,7 +44,7 @@ from ._validation import (
 )
 
 __all__ = ["scaled_dot_product_attention", "attention_forward", "attention_backward",
-           "check_qkv", "score_operands", "value_operand", "exp_scaled"]
+           "check_qkv", "check_mask", "score_operands", "value_operand", "exp_scaled"]
 
 SAVED_SPEC = {"q": np.ndarray, "k": np.ndarray, "v": np.ndarray, "weights": np.ndarray,
                "scale": float}
@@ -113,6 +113,30 @@ def check_qkv(q, k, v):
     return q, k, v, batch
 
 
+def check_mask(mask, *named_shapes, hint: str = ""):
+    """``mask`` as a boolean array (True = may attend) that broadcasts with ``named_shapes``.
+
+    ``named_shapes`` are (name, shape) pairs such as ``("scores", (B, h, T, S))``; ``hint``
+    ends the TypeError's message for a mask that is not boolean.
+    """
+    mask = as_array(mask, "mask")
+    if mask.dtype != np.bool_:
+        raise TypeError(f"mask must be a boolean array (True = may attend), got dtype "
+                        f"{mask.dtype}{hint}")
+    broadcast_shapes(*named_shapes, ("mask", mask.shape))
+    return mask
+
+
+def _check_bias(bias, dtype, scores):
+    """``bias`` as a float array of finite values or -inf that broadcasts with ``scores``."""
+    bias = as_float_array(bias, "bias", dtype=dtype, allow_nonfinite=True)
+    if np.any(np.isnan(bias)) or np.any(bias == np.inf):
+        raise ValueError(f"bias (shape {bias.shape}) contains NaN or +inf; only finite "
+                         "values or -inf are allowed")
+    broadcast_shapes(scores, ("bias", bias.shape))
+    return bias
+
+
 def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
     """Scaled dot-product attention, returning the output and what its backward pass needs.
 
@@ -153,28 +177,18 @@ def attention_forward(q, k, v, mask=None, *, bias=None, scale=None):
     T_k = k.shape[-2]
     scale = 1.0 / math.sqrt(d_k) if scale is None else check_positive_float(scale, "scale")
     shapes = [("scores", batch + (T_q, T_k))]
-
-    bias_max = 0.0
     if bias is not None:
-        bias = as_float_array(bias, "bias", dtype=q.dtype, allow_nonfinite=True)
-        if np.any(np.isnan(bias)) or np.any(bias == np.inf):
-            raise ValueError(f"bias (shape {bias.shape}) contains NaN or +inf; only finite "
-                             "values or -inf are allowed")
+        bias = _check_bias(bias, q.dtype, shapes[0])
         shapes.append(("bias", bias.shape))
-        broadcast_shapes(*shapes)
-        bias_max = _max_abs(bias[np.isfinite(bias)])
+    if mask is not None:
+        mask = check_mask(mask, *shapes, hint="; pass additive float masks as bias")
+    bias_max = 0.0 if bias is None else _max_abs(bias[np.isfinite(bias)])
     # scores / 2^E; E = 0 (the plain scores) unless they would overflow (module docstring)
     q_s, k_s, c, E = score_operands(q, k, scale, bias_max)
     scores = np.matmul(q_s, np.swapaxes(k_s, -1, -2)) * q.dtype.type(c)  # (..., T_q, T_k)
     if bias is not None:
         scores = scores + (np.ldexp(bias, -E) if E else bias)  # (..., T_q, T_k), broadcast
     if mask is not None:
-        mask = as_array(mask, "mask")
-        if mask.dtype != np.bool_:
-            raise TypeError(f"mask must be a boolean array (True = may attend), got dtype "
-                            f"{mask.dtype}; pass additive float masks as bias")
-        shapes.append(("mask", mask.shape))
-        broadcast_shapes(*shapes)
         scores = np.where(mask, scores, -np.inf)  # (..., T_q, T_k), blocked scores -> -inf
     row_max = np.max(scores, axis=-1, keepdims=True)  # (..., T_q, 1)
     if np.any(row_max == -np.inf):

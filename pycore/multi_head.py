@@ -25,9 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
-    as_array,
     as_float_array,
-    broadcast_shapes,
     check_finite_gradients,
     check_finite_result,
     check_keys,
@@ -37,7 +35,7 @@ from ._validation import (
     check_shape,
 )
 from .attention import SAVED_SPEC as ATTENTION_SAVED_SPEC
-from .attention import attention_backward, attention_forward
+from .attention import attention_backward, attention_forward, check_mask
 from .heads import merge_heads, split_heads
 from .masks import causal_mask
 from .params import ATTENTION_PARAM_NAMES, attention_shapes
@@ -79,16 +77,6 @@ def _check_params(x, params, n_heads, n_kv_heads):
     return p, d_head
 
 
-def _check_mask(mask, scores_shape):
-    """A boolean mask that broadcasts to the scores (B, h, T, S)."""
-    mask = as_array(mask, "mask")
-    if mask.dtype != np.bool_:
-        raise TypeError(f"mask must be a boolean array (True = may attend), got dtype "
-                        f"{mask.dtype}")
-    broadcast_shapes(("mask", mask.shape), ("the scores (B, h, T, S)", scores_shape))
-    return mask
-
-
 def _forward(x, params, n_heads, *, n_kv_heads, mask, kv, positions, cache, causal, rope,
              rope_base, alibi, kv_name):
     """Both forwards' computation; ``kv_name`` names ``kv`` in error messages."""
@@ -128,7 +116,7 @@ def _forward(x, params, n_heads, *, n_kv_heads, mask, kv, positions, cache, caus
     k_rep = np.repeat(k, group, axis=1) if group > 1 else k  # (B, h, S, d_head)
     v_rep = np.repeat(v, group, axis=1) if group > 1 else v  # (B, h, S, d_head)
     if mask is not None:
-        mask = _check_mask(mask, (B, n_heads, T, S))
+        mask = check_mask(mask, ("the scores (B, h, T, S)", (B, n_heads, T, S)))
     if causal:
         mask = causal_mask(T, S) if mask is None else np.logical_and(mask, causal_mask(T, S))
     bias = alibi_bias(n_heads, T, S).astype(x.dtype) if alibi else None  # (h, T, S)
