@@ -23,19 +23,16 @@ from ._validation import (
     check_choice,
     check_finite_result,
     check_keys,
-    check_ndim,
     check_saved,
+    check_shape,
 )
 from .activations import gelu, gelu_backward, relu, relu_backward, silu, silu_backward
+from .params import ffn_shapes
 
 __all__ = ["feed_forward", "feed_forward_forward", "feed_forward_backward", "FFN_PARAM_NAMES"]
 
 #: The parameter names each activation expects (and the keys of the returned gradients).
-FFN_PARAM_NAMES = {
-    "relu": ("W1", "b1", "W2", "b2"),
-    "gelu": ("W1", "b1", "W2", "b2"),
-    "swiglu": ("W_gate", "W_up", "W_down"),
-}
+FFN_PARAM_NAMES = {a: tuple(ffn_shapes(1, 1, a)) for a in ("relu", "gelu", "swiglu")}
 _ACTIVATIONS = tuple(FFN_PARAM_NAMES)
 
 
@@ -59,16 +56,11 @@ def _check_params(x, params, activation):
     raw = [as_array(x, "x")] + [as_array(params[n], f"params[{n!r}]") for n in names]
     dtype = np.float32 if all(a.dtype == np.float32 for a in raw) else np.float64
     x = as_float_array(x, "x", dtype=dtype)
-    check_ndim(x, "x", min_ndim=1, expected="(..., d_model)")
-    d_model = x.shape[-1]
+    d_model = check_shape(x, "x", "(..., d_model)")
     p = {n: as_float_array(params[n], f"params[{n!r}]", dtype=dtype) for n in names}
-    first = "W1" if activation != "swiglu" else "W_gate"
-    check_ndim(p[first], f"params[{first!r}]", ndim=2, expected="(d_model, d_ff)")
-    d_ff = p[first].shape[1]
-    expected = {
-        "W1": (d_model, d_ff), "b1": (d_ff,), "W2": (d_ff, d_model), "b2": (d_model,),
-        "W_gate": (d_model, d_ff), "W_up": (d_model, d_ff), "W_down": (d_ff, d_model),
-    }
+    first = names[0]  # W1 or W_gate, (d_model, d_ff)
+    d_ff = check_shape(p[first], f"params[{first!r}]", "(d_model, d_ff)")[1]
+    expected = ffn_shapes(d_model, d_ff, activation)
     for n in names:
         if p[n].shape != expected[n]:
             raise ValueError(f"params[{n!r}] has shape {p[n].shape}, expected {expected[n]} "

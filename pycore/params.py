@@ -39,7 +39,7 @@ from .config import TransformerConfig
 
 __all__ = ["init_params", "count_parameters", "parameter_shapes", "flatten_params",
            "unflatten_params", "check_params", "check_layer_params", "attention_shapes",
-           "model_params", "ATTENTION_PARAM_NAMES", "MODEL_KINDS"]
+           "ffn_shapes", "model_params", "ATTENTION_PARAM_NAMES", "MODEL_KINDS"]
 
 MODEL_KINDS = ("decoder", "encoder", "seq2seq")
 _INIT_STD = 0.02  # GPT-2's standard deviation for every weight matrix
@@ -77,11 +77,20 @@ def _attention_shapes(c):
     return attention_shapes(c.d_model, c.n_heads, c.n_kv_heads, c.d_head)
 
 
-def _ffn_shapes(c):
-    d, d_ff = c.d_model, c.d_ff
-    if c.activation == "swiglu":
+def ffn_shapes(d_model: int, d_ff: int, activation: str) -> dict:
+    """The shapes of one feed-forward sublayer's parameters, the single source of them.
+
+    ReLU/GELU: ``W1`` (d_model, d_ff), ``b1`` (d_ff,), ``W2`` (d_ff, d_model), ``b2``
+    (d_model,). SwiGLU: ``W_gate``, ``W_up`` (d_model, d_ff), ``W_down`` (d_ff, d_model).
+    """
+    d = d_model
+    if activation == "swiglu":
         return {"W_gate": (d, d_ff), "W_up": (d, d_ff), "W_down": (d_ff, d)}
     return {"W1": (d, d_ff), "b1": (d_ff,), "W2": (d_ff, d), "b2": (d,)}
+
+
+def _ffn_shapes(c):
+    return ffn_shapes(c.d_model, c.d_ff, c.activation)
 
 
 def _layer_shapes(c, cross: bool):
