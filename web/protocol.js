@@ -12,7 +12,7 @@
 //                   {id, type: "started"}                 a run begins executing
 //                   {id, type: "output", kind, text}      streamed in batches (demos/stream.py)
 //                   {id, type: "outcome", outcome}        demos.runner.run_demo's dict
-//                   {id|null, type: "fatal", message}     the interpreter is dead: restart me
+//                   {id, type: "fatal", message}          the interpreter is dead: restart me
 // Every message carries the id of the request it answers (except "progress"); errors are
 // data. "interruptBuffer" (cross-origin isolated pages only) is one shared Int32 that the
 // page sets to INTERRUPT.SIGINT for Stop and the worker clears before each run.
@@ -69,7 +69,7 @@ const WORKER_MESSAGES = {
   [FROM_WORKER.READY]: (m) => isId(m.id),
   [FROM_WORKER.FAILED]: (m) => isId(m.id) && isText(m.message),
   // The interpreter is dead or unusable (fatal error, exit, runner broken): restart it.
-  [FROM_WORKER.FATAL]: (m) => (m.id === null || isId(m.id)) && isText(m.message),
+  [FROM_WORKER.FATAL]: (m) => isId(m.id) && isText(m.message),
   [FROM_WORKER.PACKAGE]: (m) => isId(m.id) && isText(m.label),
   [FROM_WORKER.STARTED]: (m) => isId(m.id),
   [FROM_WORKER.OUTPUT]: (m) => isId(m.id) && OUTPUT_KINDS.includes(m.kind) && isText(m.text),
