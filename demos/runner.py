@@ -60,21 +60,22 @@ def _take_shown_figures():
 class _LiveFigures:
     """Sends each figure shown with a key to the page while the run goes.
 
-    ``on_output("figure", text)`` receives ``{"key": str, "spec": dict}`` as JSON text, at most
-    once per ``LIVE_FIGURE_SECONDS`` per key (a training loop may show its curve every step);
-    the figure's last version always arrives with the run's result.
+    ``on_output("figure", text)`` receives the figure's Vega-Lite spec as JSON text (its key in
+    ``usermeta.itt.key``), at most once per ``LIVE_FIGURE_SECONDS`` per key (a training loop
+    may show its curve every step); the last version always arrives with the run's result.
     """
 
     def __init__(self, on_output):
         self._on_output = on_output
         self._sent_at = {}  # key -> perf_counter() of its last send
 
-    def __call__(self, key, figure):
+    def __call__(self, spec):
+        key = spec["usermeta"]["itt"]["key"]
         now = time.perf_counter()
         if now - self._sent_at.get(key, -math.inf) < LIVE_FIGURE_SECONDS:
             return
         self._sent_at[key] = now
-        self._on_output("figure", json.dumps({"key": key, "spec": figure.to_dict()}))
+        self._on_output("figure", json.dumps(spec, allow_nan=False))
 
 
 def _collect_matplotlib():
@@ -124,7 +125,7 @@ def run_demo(source, *, filename="<demo>", on_output=None):
         on_output: optional callback ``on_output(kind, text)`` receiving what is printed, in
             batches (``kind`` is ``"stdout"``, ``"stderr"`` or ``"note"``; demos/stream.py),
             and each figure shown with a key as it is shown (``kind`` ``"figure"``, ``text``
-            JSON ``{"key", "spec"}``; see :class:`_LiveFigures`).
+            its spec as JSON; see :class:`_LiveFigures`).
 
     Returns:
         dict with ``stdout`` (str), ``figures`` (list of Vega-Lite spec dicts, one per

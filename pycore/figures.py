@@ -142,7 +142,7 @@ def show(*figures: Figure, key: str | None = None) -> None:
         _keep(figure, key)
         parts.display_in_notebook(figure, key)
         if key is not None and _live_sink is not None:
-            _live_sink(key, figure)
+            _live_sink(_shown_spec(key, figure))
 
 
 def _keep(figure: Figure, key: str | None) -> None:
@@ -155,17 +155,30 @@ def _keep(figure: Figure, key: str | None) -> None:
     _shown.append((key, figure))
 
 
+def _shown_spec(key: str | None, figure: Figure) -> dict[str, Any]:
+    """``figure``'s spec, naming its ``key`` (if any) in ``usermeta["itt"]["key"]``."""
+    spec = figure.to_dict()
+    if key is not None:
+        spec["usermeta"]["itt"]["key"] = key
+    return spec
+
+
 def take_shown() -> list[dict[str, Any]]:
-    """The specs of every figure shown since the last call, and forget them (the runner's)."""
-    specs = [figure.to_dict() for _, figure in _shown]
+    """The specs of every figure shown since the last call, and forget them (the runner's).
+
+    A figure shown under a key names it in ``usermeta["itt"]["key"]``, so that the page can
+    put the final version where it drew the live ones.
+    """
+    specs = [_shown_spec(key, figure) for key, figure in _shown]
     del _shown[:]
     return specs
 
 
-def set_live_sink(sink: Callable[[str, Figure], None] | None) -> None:
+def set_live_sink(sink: Callable[[dict[str, Any]], None] | None) -> None:
     """Let the runner receive each keyed figure as it is shown (None: stop).
 
-    ``sink(key, figure)`` is called by :func:`show` for every figure shown with a ``key``.
+    ``sink(spec)`` is called by :func:`show` for every figure shown with a ``key``, with the
+    figure's spec naming the key in ``usermeta["itt"]["key"]``.
     """
     global _live_sink
     _live_sink = sink

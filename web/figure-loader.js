@@ -31,8 +31,13 @@ export function figureElement(spec, id) {
   figure.dataset.chartKind = String(meta.kind || "figure");
   const view = document.createElement("div");
   view.className = "itt-chart-view";
-  const caption = document.createElement("figcaption");
-  caption.textContent = String(meta.caption || "");
-  figure.append(view, caption);
+  figure.append(view, document.createElement("figcaption"));
+  setCaption(figure, spec);
   return figure;
+}
+
+/** Write `spec`'s caption (text only) into `figure` (a figure redrawn with a new spec). */
+export function setCaption(figure, spec) {
+  const meta = (spec && spec.usermeta && spec.usermeta.itt) || {};
+  figure.querySelector("figcaption").textContent = String(meta.caption || "");
 }

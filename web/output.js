@@ -6,7 +6,7 @@
 // characters.
 
 import { readConfig } from "./config.js";
-import { figureElement, loadFigures } from "./figure-loader.js";
+import { figureElement, loadFigures, setCaption } from "./figure-loader.js";
 import { StreamView } from "./flood.js";
 
 function element(tag, className, text) {
@@ -25,6 +25,7 @@ export class OutputView {
     this.loadRenderer = loadRenderer;
     this.stdout = null;
     this.runs = 0;
+    this.live = new Map(); // key -> {figure, spec, drawing}: figures shown under a key this run
   }
 
   /** Replace what is shown (the build-time output the first time) with an empty live run. */
@@ -34,11 +35,54 @@ export class OutputView {
     this.stdout.hidden = true;
     this.stream = new StreamView(this.stdout); // batched, linear, capped (flood.js)
     this.area.append(this.stdout);
+    this.live = new Map();
   }
 
-  /** Streamed output of `kind` ("stdout", "stderr" or "note"). */
+  /** Streamed output of `kind` ("stdout", "stderr", "note", or "figure": a spec as JSON). */
   append(text, kind = "stdout") {
-    this.stream.push(kind, text);
+    if (kind === "figure") this.showLive(text);
+    else this.stream.push(kind, text);
+  }
+
+  /**
+   * A figure shown under a key while the run goes: drawn the first time, then redrawn in
+   * place. Updates that come while one is being drawn are coalesced to the newest.
+   */
+  showLive(text) {
+    let spec;
+    try {
+      spec = JSON.parse(text);
+    } catch (error) {
+      return;
+    }
+    const key = liveKey(spec);
+    if (key === null) return;
+    let slot = this.live.get(key);
+    if (!slot) {
+      const slug = `${this.demoId}-${key}`.replace(/[^A-Za-z0-9]+/g, "-");
+      slot = { figure: figureElement(spec, `itt-live-${slug}`), spec: null, drawing: false, task: null };
+      this.area.append(slot.figure);
+      this.live.set(key, slot);
+    }
+    slot.spec = spec;
+    setCaption(slot.figure, spec);
+    if (!slot.drawing) slot.task = this.drawLive(slot);
+  }
+
+  async drawLive(slot) {
+    slot.drawing = true;
+    try {
+      const renderer = await this.loadRenderer();
+      while (slot.spec) {
+        const spec = slot.spec;
+        slot.spec = null;
+        await renderer.draw(slot.figure, spec);
+      }
+    } catch (error) {
+      // The run's final figures say what went wrong, if anything does.
+    } finally {
+      slot.drawing = false;
+    }
   }
 
   /**
@@ -61,11 +105,20 @@ export class OutputView {
     this.area.ittOutcome = outcome; // tests compare its figures with CPython's
     delete this.area.dataset.figuresDrawn;
     const slug = this.demoId.replace(/[^A-Za-z0-9]+/g, "-");
+    // A figure shown under a key is drawn where its live versions were, without a flash.
+    const live = this.live;
+    this.live = new Map();
     const figures = (outcome.figures || []).map((spec, index) => {
-      const figure = figureElement(spec, `itt-live-${slug}-${this.runs}-${index + 1}`);
+      const slot = live.get(liveKey(spec));
+      live.delete(liveKey(spec));
+      if (slot) slot.spec = null; // a pending live update must not overwrite the final one
+      const figure = slot ? slot.figure : figureElement(spec);
+      setCaption(figure, spec);
+      figure.id = `itt-live-${slug}-${this.runs}-${index + 1}`;
       this.area.append(figure);
-      return [figure, spec];
+      return [figure, spec, (slot && slot.task) || Promise.resolve()];
     });
+    live.forEach((slot) => slot.figure.remove()); // shown live but not kept (Stop, an error)
     (outcome.images || []).forEach((image, index) => {
       const node = element("img", "itt-demo-figure");
       node.alt = `Matplotlib figure ${index + 1} drawn by the code (live output)`;
@@ -94,12 +147,18 @@ export class OutputView {
       return Promise.resolve();
     }
     return this.loadRenderer().then(
-      (renderer) => Promise.all(figures.map(([figure, spec]) => renderer.draw(figure, spec))).then(drawn),
+      (renderer) => Promise.all(figures.map(([figure, spec, liveDraw]) => liveDraw.then(() => renderer.draw(figure, spec)))).then(drawn),
       (error) => {
         this.area.append(element("pre", "itt-demo-error", `The figures could not be drawn: ${error.message}`));
       },
     );
   }
+}
+
+/** The key a figure was shown under (usermeta.itt.key), or null. */
+function liveKey(spec) {
+  const meta = spec && spec.usermeta && spec.usermeta.itt;
+  return meta && typeof meta.key === "string" && meta.key ? meta.key : null;
 }
 
 /** "Restarting Python…", then the measured time until it was ready again. */

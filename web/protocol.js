@@ -10,7 +10,9 @@
 //                   {id, type: "failed", message}         "init" failed, or a run could not be run
 //                   {id, type: "package", label}          a reader's import loads a package
 //                   {id, type: "started"}                 a run begins executing
-//                   {id, type: "output", kind, text}      streamed in batches (demos/stream.py)
+//                   {id, type: "output", kind, text}      streamed in batches (demos/stream.py);
+//                                                         kind "figure": a figure shown under a
+//                                                         key, its Vega-Lite spec as JSON text
 //                   {id, type: "outcome", outcome}        demos.runner.run_demo's dict
 //                   {id, type: "fatal", message}          the interpreter is dead: restart me
 // Every message carries the id of the request it answers (except "progress"); errors are
@@ -49,8 +51,11 @@ export const LOAD_STEPS = LOAD_LABELS.length;
 /** Values of the interrupt buffer's one Int32 (Pyodide's setInterruptBuffer reads it). */
 export const INTERRUPT = Object.freeze({ NONE: 0, SIGINT: 2 });
 
-/** Output kinds a run streams: what it printed, what went to stderr, a runtime note. */
-export const OUTPUT_KINDS = ["stdout", "stderr", "note"];
+/**
+ * Output kinds a run streams: what it printed, what went to stderr, a runtime note, and a
+ * figure shown under a key as the run goes (pycore.figures.show(..., key=...)).
+ */
+export const OUTPUT_KINDS = ["stdout", "stderr", "note", "figure"];
 
 /** A fresh 128-bit secret, as hex. */
 export function newSecret() {

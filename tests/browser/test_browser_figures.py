@@ -15,7 +15,7 @@ from figure_checks import (
     wait_until_drawn,
 )
 from fixture_site import FIXTURE_DEMOS
-from helpers import output_text, run_demo_in_page
+from helpers import RUN_TIMEOUT_MS, output_text, run_demo_in_page, set_editor_source, wait_for_runs
 
 from demos.runner import run_demo_file
 
@@ -214,3 +214,51 @@ def test_matplotlib_loads_only_for_code_that_imports_it(browser, isolated_fixtur
         watch.assert_clean()
     finally:
         context.close()
+
+
+LIVE_CURVE = """
+import time
+import pycore as pc
+losses = []
+for step in range(1, 61):
+    losses.append(1.0 / step)
+    started = time.perf_counter()
+    while time.perf_counter() - started < 0.05:  # about 3 s of "training" in all
+        pass
+    pc.figures.show(pc.figures.lines(list(range(1, step + 1)), {"loss": losses},
+                                     caption=f"Loss after {step} steps."), key="loss")
+result = {"steps": step}
+"""
+
+
+def test_a_figure_shown_under_a_key_is_drawn_while_the_run_goes(charts):
+    """pc.figures.show(fig, key=...) redraws one figure in place as the run goes (chapter
+    12's loss curve); the run's final version replaces it in the same element."""
+    page, _ = charts
+    root = chart_demo(page)
+    set_editor_source(page, root, LIVE_CURVE)
+    before = int(root.get_attribute("data-demo-runs") or 0)
+    root.get_by_role("button", name="Run", exact=True).click()
+    # While the run goes: the keyed figure drawn in the output, showing fewer than 60 steps
+    # (the previous run's output is cleared when the new one first shows something).
+    live = "#itt-live-fixture-chart-loss"
+    page.wait_for_function(
+        "([root, live]) => root.dataset.demoState === 'running' && "
+        "(root.querySelector(live) || {dataset: {}}).dataset.chartDrawn === 'true'",
+        arg=[root.element_handle(), live], timeout=RUN_TIMEOUT_MS)
+    early = root.locator("[data-demo-output] figure.itt-chart")
+    assert early.count() == 1
+    early_caption = early.locator("figcaption").inner_text()
+    assert early_caption.startswith("Loss after ") and early_caption != "Loss after 60 steps."
+    handle = early.element_handle()
+    wait_for_runs(page, root, before + 1)
+    wait_for_live_figures(page, root)
+    final = root.locator("[data-demo-output] figure.itt-chart")
+    assert final.count() == 1, "one figure: the live one, redrawn with the final version"
+    assert final.locator("figcaption").inner_text() == "Loss after 60 steps."
+    assert page.evaluate("([a, b]) => a === b", [handle, final.element_handle()]), \
+        "the final version is drawn in the element the live versions used"
+    (spec,) = live_figures(root)
+    assert len(spec["layer"][0]["data"]["values"]) == 60
+    assert not figure_problems(page, root)
+    root.get_by_role("button", name="Reset", exact=True).click()

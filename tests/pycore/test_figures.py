@@ -228,8 +228,10 @@ def test_keyed_show_replaces_the_figure_shown_before_under_that_key():
     figures.show(first, key="curve")
     figures.show(other)
     figures.show(second, key="curve")
-    captions = [spec["usermeta"]["itt"]["caption"] for spec in figures.take_shown()]
-    assert captions == ["Bar 2.", "Other."], "replaced in place, not appended"
+    taken = figures.take_shown()
+    assert [spec["usermeta"]["itt"]["caption"] for spec in taken] == ["Bar 2.", "Other."], \
+        "replaced in place, not appended"
+    assert [spec["usermeta"]["itt"].get("key") for spec in taken] == ["curve", None]
     with pytest.raises(ValueError, match="takes one figure, got 2"):
         figures.show(first, second, key="curve")
     with pytest.raises(TypeError, match="key must be a non-empty str"):
@@ -257,11 +259,12 @@ def test_runner_sends_keyed_figures_while_the_run_goes_and_keeps_the_last():
     live = [json.loads(text) for kind, text in sent if kind == "figure"]
     # 40 shows over about 0.8 s, throttled to one per LIVE_FIGURE_SECONDS: a few, not 40.
     assert 2 <= len(live) <= 0.8 / LIVE_FIGURE_SECONDS * 2 + 1, len(live)
-    assert {message["key"] for message in live} == {"loss"}
-    points = [len(message["spec"]["layer"][0]["data"]["values"]) for message in live]
+    assert {spec["usermeta"]["itt"]["key"] for spec in live} == {"loss"}
+    points = [len(spec["layer"][0]["data"]["values"]) for spec in live]
     assert points[0] == 1 and points == sorted(points)
     (final,) = outcome["figures"]
     assert len(final["layer"][0]["data"]["values"]) == 40, "the result keeps the last version"
+    assert final["usermeta"]["itt"]["key"] == "loss", "the page puts it where the live one was"
     quiet = run_demo(LIVE_SOURCE)  # no on_output (the build, pytest): nothing is sent
     assert len(quiet["figures"]) == 1 and figures._live_sink is None
 
