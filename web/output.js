@@ -35,6 +35,7 @@ export class OutputView {
     this.stdout.hidden = true;
     this.stream = new StreamView(this.stdout); // batched, linear, capped (flood.js)
     this.area.append(this.stdout);
+    this.area.dataset.liveRun = "true"; // what the area shows now is this run's (not dimmed)
     this.live = new Map();
   }
 
@@ -102,6 +103,7 @@ export class OutputView {
     }
     this.stdout.hidden = this.stdout.childNodes.length === 0;
     this.runs += 1;
+    delete this.area.dataset.liveRun;
     this.area.ittOutcome = outcome; // tests compare its figures with CPython's
     delete this.area.dataset.figuresDrawn;
     const slug = this.demoId.replace(/[^A-Za-z0-9]+/g, "-");

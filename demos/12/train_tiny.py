@@ -49,6 +49,8 @@ def loss_figure(steps_so_far, train, validation, hlines):
 
 
 uniform = float(np.log(V))  # the loss of a uniform guess over the V characters
+yardstick = validation_loss(lm_tiny)
+references = {"log V (uniform guess)": uniform, "lm_tiny": yardstick}
 losses = []  # training loss of every step's batch
 checkpoints, train_curve, val_curve = [0], [], [validation_loss(model)]
 for info in pc.train(model, data, steps=steps, batch_size=8, seq_len=32, lr=lr, seed=0):
@@ -62,14 +64,11 @@ for info in pc.train(model, data, steps=steps, batch_size=8, seq_len=32, lr=lr, 
         print(f"step {info['step']:4d}  train {train_curve[-1]:.3f}  "
               f"validation {val_curve[-1]:.3f}")
         # Shown again under one key: the page redraws the curve as training goes.
-        pc.figures.show(loss_figure(checkpoints, train_curve, val_curve,
-                                    {"log V (uniform guess)": uniform}), key="loss")
+        pc.figures.show(loss_figure(checkpoints, train_curve, val_curve, references),
+                        key="loss")
 
-yardstick = validation_loss(lm_tiny)
 print(f"log V = {uniform:.3f}; lm_tiny on the same validation text: {yardstick:.3f}")
-pc.figures.show(loss_figure(checkpoints, train_curve, val_curve,
-                            {"log V (uniform guess)": uniform, "lm_tiny": yardstick}),
-                key="loss")
+pc.figures.show(loss_figure(checkpoints, train_curve, val_curve, references), key="loss")
 
 result = {
     "steps": len(losses),
