@@ -181,6 +181,8 @@ def set_live_sink(sink: Callable[[dict[str, Any]], None] | None) -> None:
     figure's spec naming the key in ``usermeta["itt"]["key"]``.
     """
     global _live_sink
+    if sink is not None and not callable(sink):
+        raise TypeError(f"sink must be a callable or None, got {type(sink).__name__}")
     _live_sink = sink
 
 

@@ -758,6 +758,7 @@ RECIPES.update({
         "layer_names": (const(None), "any")}),
     "figures.show": (F.show, {}),
     "figures.take_shown": (lambda: (shown_figure(), F.take_shown())[1], {}),
+    "figures.set_live_sink": (F.set_live_sink, {"sink": (const(None), "any")}),
 })
 
 
