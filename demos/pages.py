@@ -108,6 +108,23 @@ def page_macros(text):
     return found
 
 
+def notebook_cell_id(demo_id):
+    """The id of a demo's code cell in the notebooks, e.g. ``demo-04-worked_example``.
+
+    nbformat allows letters, digits, ``-`` and ``_``; JupyterLab scrolls to the cell for a
+    ``#cell-id=...`` fragment.
+    """
+    return "demo-" + re.sub(r"[^A-Za-z0-9_-]", "-", demo_id)
+
+
+def demo_notebook_path(demo_id):
+    """Where a demo's own notebook lies among the notebooks, e.g. ``demos/04-worked_example.ipynb``.
+
+    The notebooks are written there and the page's "Open in notebook" opens it.
+    """
+    return "demos/" + re.sub(r"[^A-Za-z0-9_-]", "-", demo_id) + ".ipynb"
+
+
 def lookup(result, dotted_path, demo_id="?"):
     """The value at ``dotted_path`` ("weights.0.1") in a demo's ``result``; "" is the whole.
 

@@ -88,8 +88,8 @@ def _inputs_hash(notebook_dir, packages):
     """Hash of everything the JupyterLite build reads: notebooks, wheel sources, settings,
     the Pyodide packages chosen and the lock file that verifies them."""
     digest = hashlib.sha256()
-    for path in sorted(Path(notebook_dir).glob("*.ipynb")):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(Path(notebook_dir).rglob("*.ipynb")):  # demos/ holds each demo's own
+        digest.update(str(path.relative_to(notebook_dir)).encode() + path.read_bytes())
     for name in wheel_files():
         digest.update(name.encode() + (ROOT / name).read_bytes())
     for path in (Path(__file__), Path(kernel_runtime.__file__),

@@ -179,7 +179,8 @@ def render_demo(demo_id):
             "result": outcome["result"]}
     meta_json = _json_for_html(meta)
     parts = [
-        f'<div class="itt-demo" data-demo="{html.escape(demo_id)}">',
+        f'<div class="itt-demo" data-demo="{html.escape(demo_id)}" '
+        f'data-notebook="{html.escape(pages.demo_notebook_path(demo_id))}">',
         # A <template>, not a <script>: Material's instant navigation re-runs every <script> in
         # the content as JavaScript (dropping its type), and JSON there is a SyntaxError.
         # data-search-exclude keeps the JSON out of the search index (the output is indexed).

@@ -6,6 +6,9 @@ numbers filled in from the demo results, exactly as on the page) and a code cell
 demo file's source, ``# @param`` lines kept as the ordinary assignments they are. The demo
 files stay the single source: nothing here holds code of its own apart from the set-up cell.
 
+For each demo, also a notebook of its own (``demos/NN-name.ipynb``: the prose leading to it,
+the set-up cell and its code), which the page's "Open in notebook" opens.
+
 Plus the exercises notebook (``exercises-notebook.ipynb``): the ten practice problems of
 ``exercises/practice.py``, each a Markdown statement and a code cell the reader completes,
 ending in ``check("practice/<name>", answer)``.
@@ -45,14 +48,17 @@ def _markdown_cell(text):
     return {"cell_type": "markdown", "metadata": {}, "source": text.strip("\n")}
 
 
-def _code_cell(source):
-    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+def _code_cell(source, cell_id=None):
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
             "source": source.rstrip("\n")}
+    if cell_id is not None:
+        cell["id"] = cell_id
+    return cell
 
 
 def _notebook(cells, title):
     for number, cell in enumerate(cells):
-        cell["id"] = f"cell-{number:03d}"  # nbformat 4.5 wants stable cell ids
+        cell.setdefault("id", f"cell-{number:03d}")  # nbformat 4.5 wants stable cell ids
     return {
         "cells": cells,
         "metadata": {
@@ -90,6 +96,43 @@ def chapter_pages():
             if any(kind == "demo" for kind, _ in pages.page_macros(page.read_text("utf-8")))]
 
 
+def _demo_sections(lines, runs):
+    """``(section, prose, demo_id)`` for each demo of a chapter page's ``lines``, in order.
+
+    ``section`` is the heading the demo sits under ("" before any), ``prose`` the Markdown
+    that leads to it since that heading, with the demos' computed numbers filled in.
+    """
+    section, pending = "", []
+    for _, line in pages.outside_fences(lines):
+        heading = HEADING.match(line)
+        demo = pages.demo_line(line)
+        if heading:
+            section, pending = heading.group(2), []
+        elif demo:
+            prose = "\n".join(_prose_lines(pending)).strip()
+            prose = "\n".join(pages.fill_results(text, runs.format_result)
+                              for text in prose.split("\n"))
+            yield section, prose, demo[1]
+            pending = []
+        else:
+            pending.append(line)
+
+
+def _demo_cells(section, prose, demo_id, runs):
+    """The Markdown cell leading to a demo, and the demo's code cell."""
+    header = f"## {section}\n\n" if section else ""
+    return [
+        _markdown_cell(f"{header}{prose}\n\n*Demo `{demo_id}`.*"),
+        _code_cell(runs.demo_file(demo_id).read_text(encoding="utf-8"),
+                   pages.notebook_cell_id(demo_id)),
+    ]
+
+
+def _title(lines, page):
+    return next((HEADING.match(line).group(2) for line in lines if HEADING.match(line)),
+                page.stem)
+
+
 def theory_notebook(page, runs=None):
     """The notebook (a dict in nbformat 4) for one chapter page.
 
@@ -98,8 +141,7 @@ def theory_notebook(page, runs=None):
     """
     runs = BuildRuns() if runs is None else runs
     lines = page.read_text(encoding="utf-8").splitlines()
-    title = next((HEADING.match(line).group(2) for line in lines if HEADING.match(line)),
-                 page.stem)
+    title = _title(lines, page)
     demo_ids = [args[0] for kind, args in pages.page_macros("\n".join(lines)) if kind == "demo"]
     sources = ", ".join([f"docs/chapters/{page.name}"] + [f"demos/{d}.py" for d in demo_ids])
     cells = [
@@ -108,24 +150,30 @@ def theory_notebook(page, runs=None):
                        "to each. Run the set-up cell first."),
         _code_cell(SETUP_SOURCE),
     ]
-    section, pending = "", []
-    for _, line in pages.outside_fences(lines):
-        heading = HEADING.match(line)
-        demo = pages.demo_line(line)
-        if heading:
-            section, pending = heading.group(2), []
-        elif demo:
-            demo_id = demo[1]
-            prose = "\n".join(_prose_lines(pending)).strip()
-            prose = "\n".join(pages.fill_results(text, runs.format_result)
-                              for text in prose.split("\n"))
-            header = f"## {section}\n\n" if section else ""
-            cells.append(_markdown_cell(f"{header}{prose}\n\n*Demo `{demo_id}`.*"))
-            cells.append(_code_cell(runs.demo_file(demo_id).read_text(encoding="utf-8")))
-            pending = []
-        else:
-            pending.append(line)
+    for section, prose, demo_id in _demo_sections(lines, runs):
+        cells.extend(_demo_cells(section, prose, demo_id, runs))
     return _notebook(cells, title)
+
+
+def demo_notebooks(page, runs=None):
+    """``{demo_id: notebook}``: one small notebook per demo of a chapter page.
+
+    Each holds the prose that leads to the demo, the set-up cell and the demo's code: what
+    the page's "Open in notebook" opens (JupyterLite does not scroll a chapter's notebook to
+    a cell given in the address on first load).
+    """
+    runs = BuildRuns() if runs is None else runs
+    lines = page.read_text(encoding="utf-8").splitlines()
+    title = _title(lines, page)
+    notebooks = {}
+    for section, prose, demo_id in _demo_sections(lines, runs):
+        intro = (GENERATED_NOTE.format(sources=f"docs/chapters/{page.name}, demos/{demo_id}.py")
+                 + f"\n\n# {title}: demo `{demo_id}`\n\nRun the set-up cell first; the "
+                 f"chapter's notebook ({notebook_name(page)}) holds all its demos.")
+        cells = [_markdown_cell(intro), _code_cell(SETUP_SOURCE),
+                 *_demo_cells(section, prose, demo_id, runs)]
+        notebooks[demo_id] = _notebook(cells, f"{title}: {demo_id}")
+    return notebooks
 
 
 def exercises_notebook():
@@ -160,6 +208,11 @@ def write_notebooks(out_dir):
         path = out_dir / notebook_name(page)
         path.write_text(json.dumps(theory_notebook(page), indent=1) + "\n", encoding="utf-8")
         written.append(path)
+        for demo_id, notebook in demo_notebooks(page).items():
+            path = out_dir / pages.demo_notebook_path(demo_id)
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+            written.append(path)
     path = out_dir / "exercises-notebook.ipynb"
     path.write_text(json.dumps(exercises_notebook(), indent=1) + "\n", encoding="utf-8")
     written.append(path)

@@ -88,9 +88,10 @@ def source_imports(sources):
 
 
 def notebook_imports(notebook_dir):
-    """Top-level module names imported by the code cells of the ``.ipynb`` files."""
+    """Top-level module names imported by the code cells of the ``.ipynb`` files (subfolders
+    too)."""
     sources = []
-    for path in sorted(Path(notebook_dir).glob("*.ipynb")):
+    for path in sorted(Path(notebook_dir).rglob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] == "code":
                 source = cell["source"]

@@ -158,12 +158,15 @@ export function keepAndShare({ root, demoId, original, editor, codeBar, restore,
   const python = small("Download .py", "itt-demo-download-py");
   const json = small("Download result (JSON)", "itt-demo-download-json");
   actions.append(copy, python, json);
-  // The chapter's notebook (JupyterLite), where the page links to one: the same code, runnable.
+  // Where the page links to its chapter's notebook (JupyterLite): this demo's own notebook
+  // (the hook's data-notebook, written by notebooks/generate.py), the same code, runnable.
   const lite = document.querySelector('a[href*="lite/notebooks/index.html?path="]');
   if (lite) {
     const notebook = document.createElement("a");
     notebook.className = "itt-demo-button itt-demo-small itt-demo-notebook";
-    notebook.href = lite.href;
+    const url = new URL(lite.href);
+    if (root.dataset.notebook) url.searchParams.set("path", root.dataset.notebook);
+    notebook.href = url.href;
     notebook.textContent = "Open in notebook";
     actions.append(notebook);
   }

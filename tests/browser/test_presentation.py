@@ -11,6 +11,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 from helpers import REPO, PageWatch  # noqa: E402
 
+from demos.pages import demo_notebook_path  # noqa: E402
+
 CHAPTERS = [
     "01-big-picture", "02-tokens-embeddings", "03-positional-encoding", "04-attention",
     "05-softmax-scaling", "06-multi-head", "07-attention-block", "08-transformer-block",
@@ -319,13 +321,20 @@ def test_downloads_have_the_right_content(browser, site_url):
         context.close()
 
 
-def test_open_in_notebook_goes_to_the_chapters_notebook(context, site_url):
+def test_open_in_notebook_goes_to_the_demos_own_notebook(context, site_url, built_site):
     page, watch = _open(context, f"{site_url.rstrip('/')}/chapters/04-attention/")
     try:
         links = page.locator(".itt-demo-notebook")
-        assert links.count() == page.locator(".itt-demo").count()
-        href = links.first.evaluate("(node) => node.href")
-        assert href.endswith("/lite/notebooks/index.html?path=04-attention.ipynb"), href
+        demos = page.locator(".itt-demo")
+        assert links.count() == demos.count()
+        for index in range(demos.count()):
+            demo_id = demos.nth(index).get_attribute("data-demo")
+            href = links.nth(index).evaluate("(node) => node.href")
+            path = demo_notebook_path(demo_id)
+            expected = path.replace("/", "%2F")
+            assert href.endswith(f"/lite/notebooks/index.html?path={expected}"), href
+            assert (built_site / "lite" / "files" / path).is_file(), \
+                f"{href} names a notebook the site does not ship"
         assert not watch.errors, watch.errors
     finally:
         page.close()
