@@ -25,7 +25,8 @@ def test_demo_html_follows_the_dom_contract(demo_dir):
     assert len(placeholders) == 1
     (token, block), = placeholders.items()
     assert token in markdown and "{{" not in markdown
-    assert block.startswith('<div class="itt-demo" data-demo="98/good">')
+    assert block.startswith('<div class="itt-demo" data-demo="98/good" '
+                            'data-notebook="demos/98-good.ipynb">')
     meta_text = re.search(
         r'<template class="itt-demo-meta"[^>]*>(.*?)</template>', block, re.S
     ).group(1)
