@@ -6,8 +6,8 @@ import numpy as np
 import pycore as pc
 
 steps = 40  # @param {type: "slider", min: 10, max: 200, step: 10}
-sgd_lr = 0.1  # @param {type: "select", options: [0.01, 0.1, 0.3, 1.0]}
-adamw_lr = 0.01  # @param {type: "select", options: [0.001, 0.003, 0.01, 0.03]}
+sgd_lr = 0.1  # @param {type: "select", options: [0.01, 0.1, 0.3, 1.0], label: "SGD learning rate"}
+adamw_lr = 0.01  # @param {type: "select", options: [0.001, 0.003, 0.01, 0.03], label: "AdamW learning rate"}
 
 TEXT = (  # 480 characters of this book's prose (models/corpus.txt, training part)
     '*Inside the Transformer* explains what a transformer computes, one step at a time, '

@@ -6,7 +6,7 @@ import pycore as pc
 
 warmup_steps = 100  # @param {type: "slider", min: 0, max: 500, step: 10}
 total_steps = 1000  # @param {type: "slider", min: 500, max: 5000, step: 100}
-max_lr = 0.0006  # @param {type: "select", options: [0.0001, 0.0003, 0.0006, 0.001, 0.003]}
+max_lr = 0.0006  # @param {type: "select", options: [0.0001, 0.0003, 0.0006, 0.001, 0.003], label: "Peak learning rate"}
 min_lr_fraction = 0.1  # @param {type: "slider", min: 0, max: 1, step: 0.05}
 
 min_lr = min_lr_fraction * max_lr

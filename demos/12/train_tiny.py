@@ -11,7 +11,7 @@ import numpy as np
 import pycore as pc
 
 steps = 40  # @param {type: "slider", min: 10, max: 300, step: 10}
-lr = 0.01  # @param {type: "select", options: [0.001, 0.003, 0.01, 0.03]}
+lr = 0.01  # @param {type: "select", options: [0.001, 0.003, 0.01, 0.03], label: "Learning rate"}
 every = 10  # steps between validation measurements
 
 sample = json.loads(pkgutil.get_data("pycore", "data/prose_sample.json"))
