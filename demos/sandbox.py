@@ -7,8 +7,11 @@ demo, on every later chapter. :class:`BookState` photographs that state once, af
 worker has imported the library, and puts it back before each run:
 
 - the namespaces of the book's modules (``pycore``, ``exercises``, ``demos``), NumPy's,
-  ``builtins``, ``__main__`` (which holds the worker's runner) and the standard modules the
-  runner uses; the attributes of the book's classes;
+  ``builtins``, ``__main__`` (which holds the worker's runner), ``sys`` and the standard
+  modules the runner uses; the attributes of the book's and NumPy's classes;
+- the functions themselves: the code, defaults and closure cells of every Python function
+  those namespaces and classes reach (``pycore.softmax.__code__ = ...`` or a replaced
+  ``exercises.verdict`` body would otherwise outlive the run, and forge later badges);
 - ``sys.modules`` (entries replaced by a run are put back; book modules imported by a run
   are forgotten, so they are imported afresh, unpolluted, next time), ``sys.path``,
   ``sys.meta_path``, the ``sys`` streams and hooks, the recursion limit;
@@ -25,13 +28,24 @@ import operator
 import os
 import sys
 import warnings
+from operator import attrgetter
+from types import FunctionType
 
 BOOK_PACKAGES = ("pycore", "exercises", "demos")
 # Modules whose namespaces the runner or every demo relies on (plus numpy.*, BOOK_PACKAGES).
-GUARDED_MODULES = ("builtins", "__main__", "base64", "collections", "io", "json", "math", "os",
-                   "time", "traceback", "types", "warnings")
+GUARDED_MODULES = ("builtins", "__main__", "base64", "collections", "functools", "io", "json",
+                   "math", "operator", "os", "sys", "time", "traceback", "types", "warnings")
 SYS_HOOKS = ("stdout", "stderr", "stdin", "displayhook", "excepthook", "breakpointhook")
 _MISSING = object()
+# What restore() calls, bound at import: a run may replace operator.is_ or sys.settrace.
+_is = operator.is_
+_settrace = sys.settrace
+_setprofile = sys.setprofile
+_setrecursionlimit = sys.setrecursionlimit
+_code_of = attrgetter("__code__")
+_defaults_of = attrgetter("__defaults__")
+_kwdefaults_of = attrgetter("__kwdefaults__")
+_contents_of = attrgetter("cell_contents")
 
 
 def _in_packages(name, packages):
@@ -60,6 +74,84 @@ def _forget(module, key):
     del module.__dict__[key]
 
 
+def _reachable_functions(values):
+    """Every Python function reachable from ``values``: directly, through static and class
+    methods and properties, through ``__wrapped__`` and through closure cells (NumPy's
+    public functions wrap their implementation: a closure in NumPy 1.17, a C dispatcher in
+    NumPy 2)."""
+    seen = set()
+    functions = []
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (staticmethod, classmethod)):
+            stack.append(value.__func__)
+            continue
+        if isinstance(value, property):
+            stack.extend((value.fget, value.fset, value.fdel))
+            continue
+        if not isinstance(value, FunctionType):
+            # NumPy 2's public functions are C dispatchers around a Python implementation.
+            if callable(value) and not isinstance(value, type) and id(value) not in seen:
+                seen.add(id(value))
+                try:
+                    stack.append(getattr(value, "__wrapped__", None))
+                except Exception:  # noqa: BLE001 - an object whose attributes cannot be read
+                    pass
+            continue
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        functions.append(value)
+        stack.append(value.__dict__.get("__wrapped__"))
+        for cell in value.__closure__ or ():
+            try:
+                stack.append(cell.cell_contents)
+            except ValueError:  # an empty cell
+                pass
+    return functions
+
+
+class _Functions:
+    """The code, defaults and closure cells of ``functions``, as they are now."""
+
+    def __init__(self, functions):
+        self.functions = functions
+        self.codes = list(map(_code_of, functions))
+        self.defaults = list(map(_defaults_of, functions))
+        self.kwdefaults = list(map(_kwdefaults_of, functions))
+        self.cells = []
+        for function in functions:
+            for cell in function.__closure__ or ():
+                try:
+                    _contents_of(cell)
+                except ValueError:  # an empty cell
+                    continue
+                self.cells.append(cell)
+        self.contents = list(map(_contents_of, self.cells))
+
+    def restore(self):
+        """Put back what differs; the check is in C when nothing changed."""
+        functions = self.functions
+        if not all(map(_is, map(_code_of, functions), self.codes)):
+            for function, code in zip(functions, self.codes):
+                if function.__code__ is not code:
+                    function.__code__ = code
+        if not all(map(_is, map(_defaults_of, functions), self.defaults)):
+            for function, defaults in zip(functions, self.defaults):
+                function.__defaults__ = defaults
+        if not all(map(_is, map(_kwdefaults_of, functions), self.kwdefaults)):
+            for function, kwdefaults in zip(functions, self.kwdefaults):
+                function.__kwdefaults__ = kwdefaults
+        try:
+            unchanged = all(map(_is, map(_contents_of, self.cells), self.contents))
+        except ValueError:  # a run emptied a cell (del cell.cell_contents)
+            unchanged = False
+        if not unchanged:
+            for cell, value in zip(self.cells, self.contents):
+                cell.cell_contents = value
+
+
 class BookState:
     """The interpreter's shared state as shipped; :meth:`restore` puts it back."""
 
@@ -73,7 +165,8 @@ class BookState:
         self.builtins = dict(vars(builtins))
         self.modules = dict(sys.modules)
         self.namespaces = []  # (module, copy of its __dict__, its keys, its values)
-        self.classes = []  # (class, copy of its __dict__)
+        self.classes = []  # (class, copy of its __dict__, its keys, its values)
+        class_ids = set()
         for name, module in sorted(self.modules.items()):
             if module is None or not (
                 name in GUARDED_MODULES or _in_packages(name, ("numpy",) + BOOK_PACKAGES)
@@ -84,10 +177,18 @@ class BookState:
                 continue
             saved = dict(namespace)
             self.namespaces.append((module, saved, list(saved), list(saved.values())))
-            if _in_packages(name, BOOK_PACKAGES):
+            packages = ("numpy",) + BOOK_PACKAGES
+            if _in_packages(name, packages):
                 for value in list(namespace.values()):
-                    if isinstance(value, type) and value.__module__ == name:
-                        self.classes.append((value, dict(vars(value))))
+                    if (isinstance(value, type) and isinstance(value.__module__, str)
+                            and _in_packages(value.__module__, packages)
+                            and id(value) not in class_ids):
+                        class_ids.add(id(value))
+                        saved = dict(vars(value))
+                        self.classes.append((value, saved, list(saved), list(saved.values())))
+        reachable = [value for _, saved, _, _ in self.namespaces for value in saved.values()]
+        reachable += [value for _, saved, _, _ in self.classes for value in saved.values()]
+        self.functions = _Functions(_reachable_functions(reachable))
         self.sys_hooks = {name: getattr(sys, name, _MISSING) for name in SYS_HOOKS}
         self.sys_lists = {name: (getattr(sys, name), list(getattr(sys, name)))
                           for name in ("path", "meta_path", "path_hooks", "argv")}
@@ -102,8 +203,8 @@ class BookState:
         # builtins first, with code that needs none of them (a run may have deleted len).
         namespace = builtins.__dict__
         _restore_namespace(namespace, self.builtins, namespace.__setitem__, namespace.__delitem__)
-        sys.settrace(None)
-        sys.setprofile(None)
+        _settrace(None)
+        _setprofile(None)
         for name in list(sys.modules):
             if name not in self.modules and _in_packages(name, BOOK_PACKAGES):
                 del sys.modules[name]
@@ -113,22 +214,27 @@ class BookState:
         for module, saved, keys, values in self.namespaces:
             namespace = module.__dict__
             # Fast path, in C: nothing changed (same keys in the same order, same objects).
-            if (len(namespace) == len(keys) and all(map(operator.is_, namespace.values(), values))
+            if (len(namespace) == len(keys) and all(map(_is, namespace.values(), values))
                     and list(namespace) == keys):
                 continue
             _restore_namespace(namespace, saved, namespace.__setitem__,
                                lambda key, module=module: _forget(module, key))
-        for cls, saved in self.classes:
-            current = dict(vars(cls))
+        for cls, saved, keys, values in self.classes:
+            namespace = vars(cls)
+            if (len(namespace) == len(keys) and all(map(_is, namespace.values(), values))
+                    and list(namespace) == keys):
+                continue
+            current = dict(namespace)
             _restore_namespace(current, saved, lambda key, value, cls=cls: setattr(cls, key, value),
                                lambda key, cls=cls: delattr(cls, key))
+        self.functions.restore()
         for name, value in self.sys_hooks.items():
             if value is not _MISSING:
                 setattr(sys, name, value)
         for name, (shipped, items) in self.sys_lists.items():
             shipped[:] = items
             setattr(sys, name, shipped)
-        sys.setrecursionlimit(self.recursion_limit)
+        _setrecursionlimit(self.recursion_limit)
         warnings.filters[:] = self.warning_filters
         warnings._filters_mutated()  # forget "once"/"default" registries built on old filters
         if os.getcwd() != self.cwd:
@@ -166,28 +272,79 @@ def stopped_outcome(message="Stopped (KeyboardInterrupt)."):
             "error": message, "stopped": True, "seconds": 0.0}
 
 
+def _own_healer():
+    """A function that puts this module's own machinery back as it was when it was called:
+    its namespace, its classes' attributes and its functions' code and defaults.
+
+    :meth:`BookState.restore` is itself Python a run can reach (``import demos.sandbox``),
+    so a run could disable it (``BookState.restore.__code__ = ...``, a replaced helper, a
+    shadowing ``len``) and keep its pollution forever. The healer runs first and uses no
+    builtins and no global names: only what it binds here.
+    """
+    missing = object()
+    namespace = sys.modules[__name__].__dict__
+    saved = tuple(namespace.items())
+    keys = frozenset(namespace)
+    classes = tuple((cls, vars(cls), tuple(vars(cls).items()), frozenset(vars(cls)))
+                    for cls in (BookState, _Functions))
+    functions = tuple(
+        (function, function.__code__, function.__defaults__, function.__kwdefaults__)
+        for function in _reachable_functions(
+            [value for _, value in saved]
+            + [value for _, _, items, _ in classes for _, value in items]
+        )
+    )
+    set_attribute, delete_attribute = type.__setattr__, type.__delattr__
+
+    def heal():
+        for key in [key for key in namespace if key not in keys]:
+            del namespace[key]
+        for key, value in saved:
+            if namespace.get(key, missing) is not value:
+                namespace[key] = value
+        for cls, current, items, names in classes:
+            for key in [key for key in current if key not in names]:
+                delete_attribute(cls, key)
+            for key, value in items:
+                if current.get(key, missing) is not value:
+                    set_attribute(cls, key, value)
+        for function, code, defaults, kwdefaults in functions:
+            if function.__code__ is not code:
+                function.__code__ = code
+            if function.__defaults__ is not defaults:
+                function.__defaults__ = defaults
+            if function.__kwdefaults__ is not kwdefaults:
+                function.__kwdefaults__ = kwdefaults
+
+    return heal
+
+
 def make_entry():
     """The worker's entry point: ``entry(source, filename, on_output) -> JSON str``.
 
     Takes the book's state now (call it once the library is imported), then each call
-    restores it, runs the demo with :func:`demos.runner.run_demo` and restores it again. The functions it
-    needs are bound here, so a run that replaces ``json.dumps`` or the runner in
-    ``__main__`` or ``demos.runner`` cannot stop the next run from working.
+    restores it, runs the demo with :func:`demos.runner.run_demo` and restores it again.
+    The functions it needs are bound here, so a run that replaces ``json.dumps`` or the
+    runner in ``__main__`` or ``demos.runner`` cannot stop the next run from working, and
+    this module's own machinery is healed first (:func:`_own_healer`).
     """
     from demos.runner import run_demo
 
     state = BookState()
+    heal = _own_healer()
     dumps = json.dumps
 
     def entry(source, filename, on_output):
         # Restored before (callbacks left behind may have run since) and after the run (so
         # the worker itself, and the JSON below, never see the run's changes).
         try:
+            heal()
             state.restore()
             outcome = run_demo(source, filename=filename, on_output=on_output)
         except KeyboardInterrupt:  # Stop arrived outside the reader's code (e.g. drawing)
             outcome = stopped_outcome()
         except BaseException as error:  # noqa: BLE001 - the run broke what the runner uses
+            heal()
             state.restore()
             outcome = stopped_outcome(
                 f"This run changed something the runner relies on, so its output could not be "
@@ -196,10 +353,11 @@ def make_entry():
             )
             outcome["stopped"] = False
         try:
+            heal()
             state.restore()
         except KeyboardInterrupt:
+            heal()
             state.restore()
         return dumps(outcome)
 
     return entry
-

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 # What a clean run sees; each pollution below must leave it unchanged for the next run.
 PROBE = textwrap.dedent('''
-    import io, json, os, sys, warnings
+    import contextlib, io, json, os, sys, warnings
     import numpy as np
     import pycore
     import exercises.ch04
@@ -37,7 +37,12 @@ PROBE = textwrap.dedent('''
         "exercise_patched": getattr(exercises.ch04, "_polluted", False),
         "recursion_limit": sys.getrecursionlimit(),
         "submodule_softmax": sys.modules["pycore.softmax"].softmax(np.zeros(2)).tolist(),
+        "mean": float(np.mean([1.0, 3.0])),
+        "recursion_setter": sys.setrecursionlimit.__name__,
     }
+    with contextlib.redirect_stdout(io.StringIO()):
+        result["verdict"] = exercises.verdict(False, hint="wrong")
+        result["check"] = exercises.check("04/causal_weights", None)["correct"]
     print(json.dumps(result))
 ''')
 
@@ -72,6 +77,43 @@ POLLUTIONS = {
     "json module": "import json\njson.dumps = lambda *a, **k: 'forged'\n",
     "exercise module": "import exercises.ch04 as e\ne._polluted = True\n",
     "recursion limit": "import sys\nsys.setrecursionlimit(50)\n",
+    # In place, without rebinding a name: a function's code, defaults and closure cells.
+    "function code": (
+        "import pycore\npycore.softmax.__code__ = (lambda x, axis=-1: x * 0).__code__\n"
+    ),
+    "function defaults": "import pycore\npycore.softmax.__defaults__ = (0,)\n",
+    "numpy closure cell": (
+        "import numpy as np\nfor cell in getattr(np.mean, '__closure__', None) or ():\n"
+        "    if callable(cell.cell_contents):\n"
+        "        cell.cell_contents = lambda *a, **k: 7.0\n"
+    ),
+    "numpy implementation code": (
+        "import numpy as np\nimpl = getattr(np.mean, '__wrapped__', None)\n"
+        "if impl is not None:\n    impl.__code__ = (lambda *a, **k: 7.0).__code__\n"
+    ),
+    # A badge forged from outside the checker's run: the verdict every checker returns.
+    "verdict code": (
+        "import exercises\nexercises.verdict.__code__ = (lambda correct, hint='', praise='':\n"
+        "    {'correct': True, 'hint': ''}).__code__\n"
+    ),
+    # The sandbox's own machinery, which a run can import and disable.
+    "sandbox restore code": (
+        "import demos.sandbox as s, pycore\n"
+        "s.BookState.restore.__code__ = (lambda self: None).__code__\n"
+        "pycore.softmax = lambda x, axis=-1: x * 0\n"
+    ),
+    "sandbox restore method": (
+        "import demos.sandbox as s, pycore\ns.BookState.restore = lambda self: None\n"
+        "pycore.softmax = lambda x, axis=-1: x * 0\n"
+    ),
+    "sandbox helper": (
+        "import demos.sandbox as s, pycore\ns._restore_namespace = lambda *a: None\n"
+        "s.len = lambda *a: 0\npycore.softmax = lambda x, axis=-1: x * 0\n"
+    ),
+    "operator.is_ and sys functions": (
+        "import operator, sys, pycore\noperator.is_ = lambda a, b: True\n"
+        "sys.setrecursionlimit = lambda n: None\npycore.softmax = lambda x, axis=-1: x * 0\n"
+    ),
     "library class": (
         "import pycore\ncls = next(v for v in vars(pycore).values() if isinstance(v, type) "
         "and v.__module__.startswith('pycore'))\ncls.__init__ = None\ncls.extra = 1\n"
@@ -121,6 +163,8 @@ def test_next_run_starts_from_the_book_state(runs, name):
     after = json.loads(report["after"])
     assert after == clean, f"after {name!r}: {after} != {clean}"
     assert clean["softmax"] == [0.5, 0.5] and clean["divide"] == "warn"
+    assert clean["mean"] == 2.0 and clean["verdict"] == {"correct": False, "hint": "wrong"}
+    assert clean["check"] is False
 
 
 def test_matplotlib_rcparams_restored():
