@@ -78,6 +78,48 @@ def verdict(correct, hint="", praise=""):
     return {"correct": correct, "hint": "" if correct else str(hint)}
 
 
+def as_letter_set(answer, letters, *, example):
+    """Read ``answer`` as a set of choice letters, or say what to fix.
+
+    A reader may write ``{"A", "C"}``, ``["a", "c"]``, ``"A, C"`` or ``"AC"``: any iterable of
+    letters, or one string of letters separated by commas or spaces (or not at all), in any
+    case.
+
+    Parameters
+    ----------
+    answer : object
+        What the reader assigned (None if left unset).
+    letters : iterable of str
+        The choices' letters, upper case.
+    example : str
+        An answer of the right form for the hints, e.g. ``'{"A", "D"}'``.
+
+    Returns
+    -------
+    got : set of str or None
+        The upper-case letters; None when there is a hint instead.
+    hint : str or None
+        What to fix, for ``verdict(False, hint=hint)``; None when ``got`` is usable.
+    """
+    letters = set(letters)
+    if answer is None:
+        return None, f"set `answer` to a set of letters, e.g. {example}."
+    if isinstance(answer, str):
+        pieces = [piece for piece in re.split(r"[\s,;]+", answer.strip().upper()) if piece]
+        # "ACE" is three letters when every character is one of the choices.
+        answer = [c for piece in pieces
+                  for c in (piece if set(piece) <= letters else [piece])]
+    try:
+        got = {str(letter).strip().upper() for letter in answer}
+    except TypeError:
+        return None, f"`answer` should be a set of letters, e.g. {example}."
+    unknown = got - letters
+    if unknown:
+        return None, (f"{sorted(unknown)} is not one of the letters "
+                      f"{', '.join(sorted(letters))}.")
+    return got, None
+
+
 def as_answer_array(answer, shape, *, missing, not_numbers, wrong_shape):
     """Read ``answer`` as a float array of ``shape``, or say what to fix.
 

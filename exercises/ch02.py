@@ -9,7 +9,7 @@ string works (as with byte-level BPE), or that only plain ASCII does.
 """
 import pycore as pc
 
-from . import register, verdict
+from . import as_letter_set, register, verdict
 
 #: The candidates, by letter.
 COVERAGE_STRINGS = {"A": "attention", "B": "café", "C": "naïve", "D": "√d_k", "E": "€5"}
@@ -30,20 +30,10 @@ def encodable():
 
 @register("02/coverage")
 def check_coverage(answer):
-    """Accept the set of letters (any iterable of strings, any case) of encodable strings."""
-    if answer is None:
-        return verdict(False, hint="set `answer` to the letters of the strings it can encode, "
-                                   "e.g. {\"A\", \"E\"}.")
-    if isinstance(answer, str):
-        answer = [answer]
-    try:
-        got = {str(letter).strip().upper() for letter in answer}
-    except TypeError:
-        return verdict(False, hint="`answer` should be a set of letters, e.g. {\"A\", \"E\"}.")
-    unknown = got - set(COVERAGE_STRINGS)
-    if unknown:
-        return verdict(False, hint=f"{sorted(unknown)} is not one of the letters "
-                                   f"{', '.join(COVERAGE_STRINGS)}.")
+    """Accept the letters of the encodable strings (a set, a list or "A, B"; any case)."""
+    got, hint = as_letter_set(answer, COVERAGE_STRINGS, example='{"A", "E"}')
+    if hint is not None:
+        return verdict(False, hint=hint)
     right = encodable()
     if not got:
         return verdict(False, hint="none at all? Look for strings whose every character "

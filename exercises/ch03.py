@@ -12,7 +12,7 @@ import numpy as np
 
 import pycore as pc
 
-from . import register, verdict
+from . import as_letter_set, register, verdict
 
 #: The reference pair (query position, key position) and the candidates, by letter.
 ROPE_PROBLEM = {
@@ -39,19 +39,11 @@ def same_score_pairs():
 
 @register("03/rope_offset")
 def check_rope_offset(answer):
-    """Accept the set of letters (any iterable of strings, any case) of the same-score pairs."""
-    if answer is None:
-        return verdict(False, hint="set `answer` to a set of letters, e.g. {\"A\", \"D\"}.")
-    if isinstance(answer, str):
-        answer = [answer]
-    try:
-        got = {str(letter).strip().upper() for letter in answer}
-    except TypeError:
-        return verdict(False, hint="`answer` should be a set of letters, e.g. {\"A\", \"D\"}.")
+    """Accept the letters of the same-score pairs (a set, a list or "A, C"; any case)."""
     pairs = ROPE_PROBLEM["pairs"]
-    if got - set(pairs):
-        return verdict(False, hint=f"{sorted(got - set(pairs))} is not one of the letters "
-                                   f"{', '.join(pairs)}.")
+    got, hint = as_letter_set(answer, pairs, example='{"A", "D"}')
+    if hint is not None:
+        return verdict(False, hint=hint)
     right = same_score_pairs()
     if got == right:
         return verdict(True, praise="only the signed offset m - n enters the score, wherever "

@@ -18,8 +18,10 @@ CAUSAL_WEIGHTS_PROBLEM = {
     "K": np.array([[1, 0, 0, 1], [0, 1, 1, 0], [1, 1, 0, 0]], dtype=float),  # (T, d_k)
 }
 # Readers may type weights rounded to two decimals (an error of up to 0.005); every slip
-# recognised below is at least 0.05 away from the right answer somewhere.
+# recognised below is more than 0.05 away from the right answer somewhere.
 ATOL = 0.006
+# An answer this close is the right one rounded too coarsely (one decimal: up to 0.05 off).
+NEAR = 0.05
 
 
 def causal_weights_candidates():
@@ -84,6 +86,10 @@ def check_causal_weights(answer):
     if np.allclose(got, expected, rtol=0.0, atol=ATOL):
         return verdict(True, praise="rows sum to 1, and each token weighs only itself and "
                                     "earlier tokens.")
+    if np.allclose(got, expected, rtol=0.0, atol=NEAR):
+        return verdict(False, hint="close, but some weights are off by more than rounding to "
+                                   "two decimals allows: give each weight to two decimals "
+                                   "at least.")
     for mistake, hint in _HINTS.items():
         if np.allclose(got, candidates[mistake], rtol=0.0, atol=ATOL):
             return verdict(False, hint=hint)

@@ -10,9 +10,13 @@ dtype = "float64"  # @param {type: "select", options: ["float64", "float32", "fl
 scores = (np.array([1.0, 2.0, 3.0]) + shift).astype(dtype)
 
 # exp(x) is finite only up to x = ln(largest finite number of the format): float64 is what
-# NumPy computes in by default; attention kernels on GPUs compute in float32 or float16.
+# NumPy computes in by default; attention kernels on GPUs compute in float32, bfloat16 or
+# float16.
 exp_limits = {name: float(np.log(float(np.finfo(name).max)))
               for name in ("float64", "float32", "float16")}
+# NumPy has no bfloat16: float32's 8 exponent bits with 7 fraction bits, so its largest
+# finite number is (2 - 2^-7) 2^127.
+exp_limits["bfloat16"] = float(np.log((2.0 - 2.0 ** -7) * 2.0 ** 127))
 
 
 def naive_softmax(x):

@@ -1,4 +1,6 @@
 """demos/05/overflow.py: the naive softmax overflows, the max-subtracted one does not."""
+import struct
+
 import numpy as np
 from numpy.testing import assert_allclose
 
@@ -34,6 +36,10 @@ def test_thresholds_of_the_formats_kernels_use(run_with):
     assert_allclose(limits["float16"], np.log(65504.0), rtol=1e-6)
     assert [round(limits[k], 2) for k in ("float64", "float32", "float16")] == [
         709.78, 88.72, 11.09]
+    # bfloat16 is the top half of a float32: its largest finite number has the bits 0x7f7f.
+    bf16_max = struct.unpack(">f", bytes.fromhex("7f7f0000"))[0]
+    assert_allclose(limits["bfloat16"], np.log(bf16_max), rtol=1e-12)
+    assert limits["bfloat16"] < limits["float32"] and round(limits["bfloat16"], 2) == 88.72
 
 
 def test_float16_overflows_at_a_small_shift(run_with):

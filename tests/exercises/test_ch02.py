@@ -17,7 +17,11 @@ def test_the_right_set_mixes_non_ascii_yes_and_no():
         "some non-ASCII string must work, or the ASCII slip would be right"
 
 
-@pytest.mark.parametrize("spelling", [set, list, sorted, lambda s: {x.lower() for x in s}])
+@pytest.mark.parametrize("spelling", [
+    set, list, sorted, lambda s: {x.lower() for x in s},
+    lambda s: ", ".join(sorted(s)), lambda s: "".join(sorted(s)).lower(),
+    lambda s: " ".join(sorted(s)) + " ",
+])
 def test_accepts_the_right_set_in_any_spelling(spelling, capsys):
     assert check("02/coverage", spelling(RIGHT))["correct"] is True
     assert capsys.readouterr().out.startswith("Correct")

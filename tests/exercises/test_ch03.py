@@ -20,7 +20,11 @@ def test_computed_scores_follow_the_signed_offset():
     assert np.isfinite(reference)
 
 
-@pytest.mark.parametrize("spelling", [set, list, sorted, lambda s: {x.lower() for x in s}])
+@pytest.mark.parametrize("spelling", [
+    set, list, sorted, lambda s: {x.lower() for x in s},
+    lambda s: ", ".join(sorted(s)), lambda s: "".join(sorted(s)).lower(),
+    lambda s: " ".join(sorted(s)) + " ",
+])
 def test_accepts_the_right_set_in_any_spelling(spelling, capsys):
     assert check("03/rope_offset", spelling(RIGHT))["correct"] is True
     assert capsys.readouterr().out.startswith("Correct")

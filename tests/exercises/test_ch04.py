@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from exercises import check
-from exercises.ch04 import CAUSAL_WEIGHTS_PROBLEM
+from exercises.ch04 import CAUSAL_WEIGHTS_PROBLEM, NEAR
 
 EXERCISE = "04/causal_weights"
 
@@ -55,10 +55,22 @@ def test_accepts_nested_list_rounded(decimals):
     assert check(EXERCISE, rounded)["correct"] is True
 
 
+def test_a_too_coarse_rounding_is_told_so_not_called_a_slip(capsys):
+    rounded = np.round(reference_answer(), 1)  # [[1, 0, 0], [.5, .5, 0], [.3, .3, .5]]
+    verdict = check(EXERCISE, rounded.tolist())
+    assert verdict["correct"] is False
+    assert "two decimals" in verdict["hint"], verdict["hint"]
+    assert "sum to 1" not in verdict["hint"]
+    for number in ("0.274", "0.452", "0.27", "0.45"):
+        assert number not in capsys.readouterr().out
+
+
 def test_every_recognised_slip_is_far_from_the_right_answer():
     # Far enough that two-decimal rounding of the right answer never looks like a slip.
     for name, wrong in wrong_answers().items():
         assert np.abs(wrong - reference_answer()).max() > 0.05, name
+        # ... so none of them is taken for the right answer rounded to one decimal.
+        assert not np.allclose(wrong, reference_answer(), rtol=0.0, atol=NEAR), name
 
 
 @pytest.mark.parametrize("mistake", sorted(wrong_answers()))
