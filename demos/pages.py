@@ -154,17 +154,25 @@ def lookup(result, dotted_path, demo_id="?"):
     return value
 
 
+def format_text(value, spec, demo_id="?", dotted_path=""):
+    """``value`` formatted with ``spec``, as plain text.
+
+    Raises MacroError if ``spec`` does not apply to the value.
+    """
+    try:
+        return format(value, spec or "")
+    except (TypeError, ValueError) as error:
+        raise MacroError(
+            f"demo {demo_id!r}: cannot format {dotted_path!r} = {value!r} with {spec!r}: {error}"
+        ) from None
+
+
 def format_value(value, spec, demo_id="?", dotted_path=""):
     """``value`` formatted with ``spec`` as page text (HTML-escaped: a result is never markup).
 
     Raises MacroError if ``spec`` does not apply to the value.
     """
-    try:
-        text = format(value, spec or "")
-    except (TypeError, ValueError) as error:
-        raise MacroError(
-            f"demo {demo_id!r}: cannot format {dotted_path!r} = {value!r} with {spec!r}: {error}"
-        ) from None
+    text = format_text(value, spec, demo_id, dotted_path)
     # "<img src=x onerror=...>" must show as those characters. "&" stays as it is: alone it
     # can only start a character reference, never a tag, and a result placed in maths (a
     # matrix's "a & b") is escaped again by arithmatex, so "&amp;" would reach KaTeX as the

@@ -12,8 +12,11 @@
   ``.cache/demos/svg/``), its text alternative and its caption. A Matplotlib figure (a
   reader's own code; no demo of the book draws one) stays a PNG image.
 - ``{{ result("04/worked_example", "weights.0.1", ".3f") }}`` becomes the value at that dotted
-  path of the demo's build-time ``result``, formatted with the format spec (optional) and
-  HTML-escaped (a result is text, never markup).
+  path of the demo's build-time ``result``, formatted with the format spec (optional). It is
+  text, never markup, in prose and in maths alike: the macro leaves a placeholder token for
+  Markdown (which would otherwise read ``[x](javascript:...)``, ``{: onclick=... }`` or a
+  newline and ``#`` in a value as syntax), and the HTML-escaped value replaces the token once
+  Markdown has run (inside maths, KaTeX reads the unescaped text).
 
 The macro grammar, the result lookup and formatting, and the cached build-time runs live in
 importable modules that the notebooks and tests share (demos/pages.py, demos/build_runs.py);
@@ -48,8 +51,33 @@ _pending = {}
 
 
 def format_result(demo_id, dotted_path, spec=""):
-    """The formatted value of ``{{ result(demo_id, dotted_path, spec) }}``."""
+    """The formatted value of ``{{ result(demo_id, dotted_path, spec) }}`` (HTML-escaped)."""
     return RUNS.format_result(demo_id, dotted_path, spec)
+
+
+def result_text(demo_id, dotted_path, spec=""):
+    """The formatted value of ``{{ result(demo_id, dotted_path, spec) }}`` as plain text."""
+    value = pages.lookup(RUNS.checked(demo_id)["outcome"]["result"], dotted_path, demo_id)
+    return pages.format_text(value, spec, demo_id, dotted_path)
+
+
+# A result's placeholder: letters and digits only, so that neither Markdown nor arithmatex
+# changes it (the process id keeps it from matching anything a page could contain).
+RESULT_TOKEN = "ittresult{}x{}z"
+
+
+def is_result_token(token):
+    """True for the placeholder of a ``{{ result }}`` (not of a demo)."""
+    return re.fullmatch(RESULT_TOKEN.format(r"\d+", r"\d+"), token) is not None
+
+
+def with_results(markdown, placeholders):
+    """``markdown`` with every result placeholder replaced by its value as plain text (what
+    the reader will read; for tests and checks of the prose)."""
+    for token, value in placeholders.items():
+        if is_result_token(token):
+            markdown = markdown.replace(token, html.unescape(value))
+    return markdown
 
 
 def _json_for_html(value):
@@ -206,13 +234,20 @@ def render_demo(demo_id):
 
 
 def render_markdown(markdown, page_label="<page>"):
-    """Replace the macros in ``markdown``; returns (new markdown, {placeholder: demo HTML}).
+    """Replace the macros in ``markdown``; returns (new markdown, {placeholder: HTML}).
 
-    Demo lines become placeholder paragraphs (swapped for the HTML once Markdown has run,
-    so Markdown never touches a demo's source or output); result calls become their text.
+    Demo lines become placeholder paragraphs and result calls placeholder tokens, swapped for
+    the demo's HTML or the escaped value once Markdown has run (``on_page_content``), so
+    Markdown never reads a demo's source, its output or a result value as syntax.
     """
     lines = markdown.split("\n")
     placeholders = {}
+
+    def result_token(demo_id, dotted_path, spec):
+        token = RESULT_TOKEN.format(len(placeholders), os.getpid())
+        placeholders[token] = html.escape(result_text(demo_id, dotted_path, spec), quote=True)
+        return token
+
     for number, line in pages.outside_fences(lines):
         try:
             demo = pages.demo_line(line)
@@ -222,7 +257,7 @@ def render_markdown(markdown, page_label="<page>"):
                 placeholders[token] = render_demo(demo_id)
                 lines[number] = indent + token
             else:
-                lines[number] = pages.fill_results(line, format_result)
+                lines[number] = pages.fill_results(line, result_token)
         except (pages.MacroError, BatchError, PluginError) as error:
             raise PluginError(f"{page_label}, line {number + 1}: {error}") from None
     return "\n".join(lines), placeholders
@@ -242,8 +277,17 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(content, page, config, files):
+    placeholders = _pending.pop(page.file.src_uri, {})
+    results = {token: value for token, value in placeholders.items() if is_result_token(token)}
+    demos = {token: value for token, value in placeholders.items() if token not in results}
     try:
-        return pages.swap_placeholders(content, _pending.pop(page.file.src_uri, {}),
-                                       page.file.src_uri, "demo")
+        content = pages.swap_placeholders(content, demos, page.file.src_uri, "demo")
+        for token, value in results.items():
+            # In place, never as a block: a value alone on its line stays in its paragraph.
+            if token not in content:
+                raise pages.MacroError(f"{page.file.src_uri}: a result placeholder was lost "
+                                       "by Markdown")
+            content = content.replace(token, value)
+        return content
     except pages.MacroError as error:
         raise PluginError(str(error)) from None

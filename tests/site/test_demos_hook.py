@@ -108,12 +108,15 @@ def _walk(value, key=""):
 
 def test_result_macro_formats_the_value(demo_dir):
     demo_dir("98/good", GOOD)
-    markdown, _ = demos_hook.render_markdown(
+    markdown, placeholders = demos_hook.render_markdown(
         'w = {{ result("98/good", "weights.0.1", ".3f") }}, '
         "n = {{ result('98/good', 'n') }}, "
         'last = {{ result("98/good", "weights.-1.0", ".1%") }}'
     )
-    assert markdown == "w = 0.750, n = 3, last = 50.0%"
+    # Markdown sees placeholders; the values replace them in the HTML (escaped).
+    assert "0.750" not in markdown and len(placeholders) == 3
+    shown = demos_hook.with_results(markdown, placeholders)
+    assert shown == "w = 0.750, n = 3, last = 50.0%"
 
 
 def test_macros_in_code_fences_are_left_alone(demo_dir):
