@@ -6,7 +6,9 @@ Each rank trains the chapter-12 twin's loop (``train_tiny.train_torch``) for ``S
 on a fixed synthetic corpus, B rows per rank, first with DDP and then with FSDP, and writes
 its own final weights and its loss log to ``DIR/rank{r}_{ddp,fsdp}.npz``, then what
 ``check_same`` said of a value that differs between ranks (``rank{r}_check_same.txt``). With
-``--fail-rank R`` rank R raises before training while the others wait for it in a collective.
+``--fail-rank R`` rank R raises (``--fail-at start``: before training; ``--fail-at fsdp``: after
+the DDP run, when the other ranks are already waiting for it in FSDP's first collective),
+recorded as torchrun's own scripts do (``record``) so that its error summary carries it.
 The test runs the same loop in one process on the B x N concatenated rows and compares.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch.distributed.elastic.multiprocessing.errors import record
 
 import pycore as pc
 from bench.twins.train_tiny import train_torch
@@ -44,17 +47,21 @@ def train(batch_per_rank, ranks, fsdp=False):
     return {name: t.numpy() for name, t in state.items()}, [r["train_loss"] for r in log]
 
 
+@record
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--fail-rank", type=int, default=-1)
+    parser.add_argument("--fail-at", choices=["start", "fsdp"], default="start")
+    parser.add_argument("--timeout", type=float, default=60,
+                        help="seconds a collective waits for a peer before it raises")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    # A short timeout: a rank left waiting for a dead peer raises instead of hanging.
-    with distributed.launched("cpu", timeout_s=60) as ranks:
-        if ranks.rank == args.fail_rank:
-            raise RuntimeError(f"rank {ranks.rank} fails on purpose before its first step")
+    with distributed.launched("cpu", timeout_s=args.timeout) as ranks:
         for mode in ("ddp", "fsdp"):
+            if ranks.rank == args.fail_rank and args.fail_at in ("start", mode):
+                when = "before its first step" if args.fail_at == "start" else "before FSDP"
+                raise RuntimeError(f"rank {ranks.rank} fails on purpose {when}")
             state, losses = train(B, ranks, fsdp=mode == "fsdp")
             np.savez(args.out / f"rank{ranks.rank}_{mode}.npz", losses=np.array(losses),
                      **state)

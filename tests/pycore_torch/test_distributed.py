@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -35,17 +36,28 @@ LAUNCH_TIMEOUT_S = 180
 NOISE_ONLY = ("attn.b_k",)
 
 
-def _torchrun(*args, cwd=REPO):
+# A failed launch must end because torchrun stops the survivors, not because their collective
+# timed out: the survivors wait up to FAILURE_COLLECTIVE_S, the test only FAILURE_LAUNCH_S.
+FAILURE_COLLECTIVE_S, FAILURE_LAUNCH_S = 600, 120
+
+
+def _torchrun(*args, cwd=REPO, timeout_s=LAUNCH_TIMEOUT_S):
     """Run ``torchrun --nproc_per_node 2 --standalone ARGS``; the finished process."""
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
     command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
                "--standalone", "--monitor-interval", "0.2", *args]
     try:
         return subprocess.run(command, cwd=str(cwd), env=env, capture_output=True, text=True,
-                              timeout=LAUNCH_TIMEOUT_S)
+                              timeout=timeout_s)
     except subprocess.TimeoutExpired as hung:
         output = (hung.stdout or b"")[-3000:], (hung.stderr or b"")[-3000:]
-        pytest.fail(f"torchrun did not finish in {LAUNCH_TIMEOUT_S} s: {output}")
+        pytest.fail(f"torchrun did not finish in {timeout_s} s: {output}")
+
+
+def _root_cause(output):
+    """torchrun's "Root Cause (first observed failure)" block of its error summary."""
+    assert "Root Cause (first observed failure)" in output, output[-4000:]
+    return output.split("Root Cause (first observed failure)", 1)[1].split("=" * 20, 1)[0]
 
 
 def test_shards_concatenate_to_the_global_batch():
@@ -142,12 +154,45 @@ def test_a_value_that_differs_between_ranks_raises_on_every_rank(two_ranks):
                                               "rank 1 has 1"), f"rank {r}"
 
 
-def test_a_failing_rank_stops_the_launch_with_its_error(tmp_path):
-    finished = _torchrun(str(WORKER), "--out", str(tmp_path), "--fail-rank", "1")
+@pytest.mark.parametrize("rank, at", [(1, "start"), (0, "fsdp")])
+def test_a_failing_rank_stops_the_launch_with_its_error(tmp_path, rank, at):
+    """Rank 1 before the first step, or rank 0 mid-run (after DDP, while rank 1 already waits
+    for it in FSDP's first collective): torchrun exits non-zero, its summary names the rank
+    and its error, and the survivor is stopped long before its collective would time out."""
+    started = time.perf_counter()
+    finished = _torchrun(str(WORKER), "--out", str(tmp_path), "--fail-rank", str(rank),
+                         "--fail-at", at, "--timeout", str(FAILURE_COLLECTIVE_S),
+                         timeout_s=FAILURE_LAUNCH_S)
+    seconds = time.perf_counter() - started
     output = finished.stdout + finished.stderr
-    assert finished.returncode != 0, "torchrun exited 0 although rank 1 failed"
-    assert "rank 1 fails on purpose before its first step" in output, output[-4000:]
-    assert not list(tmp_path.glob("rank0_*.npz")), "rank 0 trained on without rank 1"
+    assert finished.returncode != 0, f"torchrun exited 0 although rank {rank} failed"
+    cause = _root_cause(output)
+    assert f"rank      : {rank} " in cause, cause
+    when = "before its first step" if at == "start" else "before FSDP"
+    assert f"rank {rank} fails on purpose {when}" in cause, cause
+    other = 1 - rank
+    assert not (tmp_path / f"rank{other}_fsdp.npz").exists(), f"rank {other} trained on alone"
+    assert seconds < FAILURE_LAUNCH_S < FAILURE_COLLECTIVE_S
+    print(f"failing rank {rank} ({at}): torchrun exited {finished.returncode} in {seconds:.1f} s")
+
+
+def test_a_rank_failing_in_the_readme_command_stops_it(tmp_path):
+    """The twin itself: rank 0 cannot save the checkpoint (its folder is a file) while rank 1
+    has finished and waits for it at the closing barrier."""
+    (tmp_path / "taken").write_text("a file where the checkpoint's folder should be")
+    checkpoint = tmp_path / "taken" / "model.npz"
+    started = time.perf_counter()
+    finished = _torchrun("-m", "demos", "run", "12/train_tiny", "--backend", "torch",
+                         "--device", "cpu", "--scale", "test", "--out", str(tmp_path),
+                         "--checkpoint", str(checkpoint), timeout_s=FAILURE_LAUNCH_S)
+    seconds = time.perf_counter() - started
+    output = finished.stdout + finished.stderr
+    assert finished.returncode != 0, "torchrun exited 0 although rank 0 could not save"
+    cause = _root_cause(output)
+    assert "rank      : 0 " in cause and "FileExistsError" in cause, cause
+    assert str(tmp_path / "taken") in cause, cause
+    assert seconds < FAILURE_LAUNCH_S, seconds
+    print(f"rank 0 failing at save: torchrun exited {finished.returncode} in {seconds:.1f} s")
 
 
 def test_the_readme_command_trains_the_twin_on_two_ranks(tmp_path):
