@@ -185,6 +185,12 @@ def run_demo(source, *, filename="<demo>", on_output=None):
             result = to_jsonable(namespace["result"])
         except TypeError as problem:
             error = f"TypeError: {problem}"
+        except RecursionError:
+            error = ("TypeError: result is nested too deeply or contains itself; give a tree "
+                     "of numbers, strings, bools, lists, dicts or NumPy arrays")
+        except Exception as problem:  # noqa: BLE001 - a reader's object converting itself
+            error = (f"TypeError: result could not be converted to JSON "
+                     f"({type(problem).__name__}: {problem})")
     log.flush()
     return {
         "stdout": log.text("stdout"),

@@ -15,14 +15,16 @@ worker has imported the library, and puts it back before each run:
 - ``sys.modules`` (entries replaced by a run are put back; book modules imported by a run
   are forgotten, so they are imported afresh, unpolluted, next time), ``sys.path``,
   ``sys.meta_path``, the ``sys`` streams and hooks, the recursion limit;
-- NumPy's print options, floating-point error handling and global random state; the
-  warning filters; the working directory and environment; Matplotlib's ``rcParams``.
+- NumPy's print options, floating-point error handling and global random state, the
+  ``random`` module's state; the warning filters; the working directory and environment;
+  Matplotlib's ``rcParams``; the SIGINT handler (Stop) and whether ``gc`` is enabled.
 
 Limits (see CONTRIBUTING.md, "The browser runtime"): a run can still mutate objects in
 place (a list held by a library module, an array's values); only "Restart Python" undoes
 everything. Runs on Python 3.8 (it is shipped into the browser's worker).
 """
 import builtins
+import gc
 import json
 import operator
 import os
@@ -31,10 +33,16 @@ import warnings
 from operator import attrgetter
 from types import FunctionType
 
+try:
+    import signal as _signal
+except ImportError:  # a platform without signals
+    _signal = None
+
 BOOK_PACKAGES = ("pycore", "exercises", "demos")
 # Modules whose namespaces the runner or every demo relies on (plus numpy.*, BOOK_PACKAGES).
-GUARDED_MODULES = ("builtins", "__main__", "base64", "collections", "functools", "io", "json",
-                   "math", "operator", "os", "sys", "time", "traceback", "types", "warnings")
+GUARDED_MODULES = ("builtins", "__main__", "base64", "collections", "functools", "gc", "io",
+                   "json", "math", "operator", "os", "random", "signal", "sys", "time",
+                   "traceback", "types", "warnings")
 SYS_HOOKS = ("stdout", "stderr", "stdin", "displayhook", "excepthook", "breakpointhook")
 _MISSING = object()
 # What restore() calls, bound at import: a run may replace operator.is_ or sys.settrace.
@@ -193,6 +201,12 @@ class BookState:
         self.sys_lists = {name: (getattr(sys, name), list(getattr(sys, name)))
                           for name in ("path", "meta_path", "path_hooks", "argv")}
         self.recursion_limit = sys.getrecursionlimit()
+        # Stop's KeyboardInterrupt: a run's signal.signal(SIGINT, ...) must not swallow the
+        # next run's Stop (nor make Stop say Python was busy when it was not).
+        self.sigint = _signal.getsignal(_signal.SIGINT) if _signal else None
+        self.gc_enabled = gc.isenabled()
+        random = sys.modules.get("random")
+        self.random = (random, random.getstate()) if random is not None else None
         self.warning_filters = list(warnings.filters)
         self.cwd = os.getcwd()
         self.environ = dict(os.environ)
@@ -235,6 +249,13 @@ class BookState:
             shipped[:] = items
             setattr(sys, name, shipped)
         _setrecursionlimit(self.recursion_limit)
+        if _signal and self.sigint is not None and _signal.getsignal(_signal.SIGINT) is not self.sigint:
+            _signal.signal(_signal.SIGINT, self.sigint)
+        if gc.isenabled() != self.gc_enabled:
+            (gc.enable if self.gc_enabled else gc.disable)()
+        if self.random is not None:
+            random, state = self.random
+            random.setstate(state)
         warnings.filters[:] = self.warning_filters
         warnings._filters_mutated()  # forget "once"/"default" registries built on old filters
         if os.getcwd() != self.cwd:

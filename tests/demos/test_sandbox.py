@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 # What a clean run sees; each pollution below must leave it unchanged for the next run.
 PROBE = textwrap.dedent('''
-    import contextlib, io, json, os, sys, warnings
+    import contextlib, gc, io, json, os, random, signal, sys, warnings
     import numpy as np
     import pycore
     import exercises.ch04
@@ -39,6 +39,9 @@ PROBE = textwrap.dedent('''
         "submodule_softmax": sys.modules["pycore.softmax"].softmax(np.zeros(2)).tolist(),
         "mean": float(np.mean([1.0, 3.0])),
         "recursion_setter": sys.setrecursionlimit.__name__,
+        "sigint": repr(signal.getsignal(signal.SIGINT)),
+        "gc": gc.isenabled(),
+        "stdlib_random": random.random(),
     }
     with contextlib.redirect_stdout(io.StringIO()):
         result["verdict"] = exercises.verdict(False, hint="wrong")
@@ -114,6 +117,10 @@ POLLUTIONS = {
         "import operator, sys, pycore\noperator.is_ = lambda a, b: True\n"
         "sys.setrecursionlimit = lambda n: None\npycore.softmax = lambda x, axis=-1: x * 0\n"
     ),
+    # Process-wide switches: Stop's SIGINT handler, the garbage collector, stdlib random.
+    "SIGINT handler": "import signal\nsignal.signal(signal.SIGINT, lambda *a: None)\n",
+    "gc disabled": "import gc\ngc.disable()\n",
+    "random seed": "import random\nrandom.seed(7)\nrandom.random()\n",
     "library class": (
         "import pycore\ncls = next(v for v in vars(pycore).values() if isinstance(v, type) "
         "and v.__module__.startswith('pycore'))\ncls.__init__ = None\ncls.extra = 1\n"
