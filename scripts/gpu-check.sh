@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything this project can only measure on a GPU, in one command (about 10 minutes):
 #
-#   bash scripts/gpu-check.sh [OUT]        # OUT defaults to bench/results/gpu-check
+#   bash scripts/gpu-check.sh [OUT]   # OUT (from the current folder) defaults to the
+#                                     # repository's bench/results/gpu-check
 #
 #  1. stops at once, with a message, where no NVIDIA GPU is present (nothing is installed);
 #  2. finds or installs a CUDA build of torch (.venv if its torch sees the GPU, else a
@@ -18,10 +19,15 @@
 # 570 s); a step that fails or times out is recorded and the others still run. The exit
 # status is 0 only when every step passed; 3 means no GPU.
 set -uo pipefail
+CALLER=$(pwd)
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 OUT=${1:-bench/results/gpu-check}
+# A folder given on the command line is relative to where the script was called from.
+if [ -n "${1:-}" ] && [ "${OUT#/}" = "$OUT" ]; then OUT=$CALLER/$OUT; fi
 BUDGET_S=${GPU_CHECK_BUDGET_S:-570}
+# The install counts against the budget too; pip gets at most this much of it.
+INSTALL_S=${GPU_CHECK_INSTALL_S:-240}
 START=$(date +%s)
 
 # --- 1. a GPU, or stop --------------------------------------------------------------------
@@ -47,17 +53,27 @@ sees_cuda() {  # sees_cuda PYTHON: true if its torch imports and sees a CUDA dev
 }
 if [ -n "${PYTHON:-}" ]; then
     PY=$PYTHON
+    case $PY in /*) ;; */*) PY=$CALLER/$PY ;; esac  # a relative path: from the caller's folder
 elif [ -x .venv/bin/python ] && sees_cuda .venv/bin/python; then
     PY=.venv/bin/python
 else
     VENV=.cache/gpu-venv
     echo "gpu-check: installing pycore and a CUDA build of torch into $VENV (pip)"
-    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || exit 4
+    if ! { [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" >"$OUT/install.log" 2>&1; }; then
+        echo "gpu-check: could not create $VENV with python3 -m venv (see $OUT/install.log;" \
+             "on Debian/Ubuntu: apt install python3-venv), or point PYTHON= at a Python" \
+             "with a CUDA build of torch." >&2
+        exit 4
+    fi
     # The tests and twins need torch, pytest, hypothesis and Matplotlib, not the browser tools.
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip >"$OUT/install.log" 2>&1
-    if ! "$VENV/bin/python" -m pip install --quiet -e ".[torch]" "pytest>=8" \
-            "hypothesis>=6.100" "matplotlib>=3.3" >>"$OUT/install.log" 2>&1; then
-        echo "gpu-check: pip install failed; see $OUT/install.log" >&2
+    # An editable install needs pip >= 21.3 (PEP 660); a fresh venv may hold an older one.
+    timeout 60 "$VENV/bin/python" -m pip install --quiet --upgrade pip >>"$OUT/install.log" 2>&1
+    # A CUDA torch is a few GB: a second run reuses pip's cache.
+    if ! timeout --kill-after=10 "$INSTALL_S" "$VENV/bin/python" -m pip install --quiet \
+            -e ".[torch]" "pytest>=8" "hypothesis>=6.100" "matplotlib>=3.3" \
+            >>"$OUT/install.log" 2>&1; then
+        echo "gpu-check: pip install failed or took over ${INSTALL_S} s (GPU_CHECK_INSTALL_S);" \
+             "see $OUT/install.log. Run the script again: pip reuses what it downloaded." >&2
         exit 4
     fi
     PY=$VENV/bin/python
