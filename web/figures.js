@@ -14,6 +14,7 @@
 
 import embed from "vega-embed";
 import themeTemplate from "./figure-theme.json";
+import { downloadText, downloadUrl } from "./download.js";
 
 const PANEL_MIN_WIDTH = 250; // px: narrower panels stack
 const PANEL_SPACING = 16;
@@ -176,15 +177,6 @@ function describedSvg(text, figure) {
   return new XMLSerializer().serializeToString(doc);
 }
 
-function save(name, url) {
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
-
 /** The figure's "Download SVG / PNG" buttons (once per figure; they export its current view). */
 function addDownloads(figure) {
   if (figure.querySelector(".itt-chart-downloads")) return;
@@ -203,12 +195,9 @@ function addDownloads(figure) {
       if (!entry || !entry.view) return;
       const stem = fileStem(figure);
       if (format === "svg") {
-        const svg = describedSvg(await entry.view.toSVG(), figure);
-        const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
-        save(`${stem}.svg`, url);
-        setTimeout(() => URL.revokeObjectURL(url), 1000);
+        downloadText(`${stem}.svg`, "image/svg+xml", describedSvg(await entry.view.toSVG(), figure));
       } else {
-        save(`${stem}.png`, await entry.view.toImageURL("png", 2));
+        downloadUrl(`${stem}.png`, await entry.view.toImageURL("png", 2));
       }
     });
     return node;

@@ -6,6 +6,7 @@
 // code keeps them; paramsFromSource reads them back for the controls.
 
 import { EditorView } from "@codemirror/view";
+import { downloadText } from "./download.js";
 
 const STORAGE_PREFIX = "itt-demo-edit:";
 const SHARE_KEY = "itt-share";
@@ -109,17 +110,6 @@ export function persistExtension(demoId, original) {
   });
 }
 
-function download(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function small(label, className) {
   const node = document.createElement("button");
   node.type = "button";
@@ -172,10 +162,10 @@ export function keepAndShare({ root, demoId, original, editor, codeBar, restore,
   }
   codeBar.append(actions);
   const name = demoId.split("/").pop();
-  python.addEventListener("click", () => download(`${name}.py`, "text/x-python", `${editor.getSource()}\n`));
+  python.addEventListener("click", () => downloadText(`${name}.py`, "text/x-python", `${editor.getSource()}\n`));
   json.addEventListener("click", () => {
     const live = root.dataset.demoResult;
-    download(`${name}.json`, "application/json", `${live !== undefined ? live : JSON.stringify(result ?? null)}\n`);
+    downloadText(`${name}.json`, "application/json", `${live !== undefined ? live : JSON.stringify(result ?? null)}\n`);
   });
   copy.addEventListener("click", async () => {
     const url = `${location.origin}${location.pathname}${await shareFragment(demoId, editor.getSource())}`;
