@@ -13,7 +13,8 @@ worker has imported the library, and puts it back before each run:
   those namespaces and classes reach (``pycore.softmax.__code__ = ...`` or a replaced
   ``exercises.verdict`` body would otherwise outlive the run, and forge later badges);
 - ``sys.modules`` (entries replaced by a run are put back; book modules imported by a run
-  are forgotten, so they are imported afresh, unpolluted, next time), ``sys.path``,
+  are forgotten, so they are imported afresh, unpolluted, next time, from the sources read
+  when the state was taken, never from files a run may have changed), ``sys.path``,
   ``sys.meta_path``, the ``sys`` streams and hooks, the recursion limit;
 - NumPy's print options, floating-point error handling and global random state, the
   ``random`` module's state; the warning filters; the working directory and environment;
@@ -26,12 +27,15 @@ everything. Runs on Python 3.8 (it is shipped into the browser's worker).
 import builtins
 import gc
 import json
+import linecache
 import operator
 import os
 import sys
 import warnings
+from importlib.machinery import ModuleSpec as _ModuleSpec
+from importlib.util import find_spec as _find_spec
 from operator import attrgetter
-from types import FunctionType
+from types import FunctionType, MappingProxyType
 
 try:
     import signal as _signal
@@ -158,6 +162,98 @@ class _Functions:
         if not unchanged:
             for cell, value in zip(self.cells, self.contents):
                 cell.cell_contents = value
+
+
+def _read_book_sources(packages):
+    """``{module name: (file name, source bytes, is package)}`` of every ``.py`` file under
+    the directories of ``packages`` (imported or not), read now."""
+    sources = {}
+    for package in packages:
+        module = sys.modules.get(package)
+        init = getattr(module, "__file__", None)
+        if init is None:
+            spec = _find_spec(package)
+            init = spec.origin if spec is not None else None
+        if not isinstance(init, str) or not init.endswith("__init__.py"):
+            continue
+        top = os.path.dirname(init)
+        for folder, folders, files in os.walk(top):
+            folders[:] = sorted(name for name in folders if name.isidentifier())
+            parts = [package] + os.path.relpath(folder, top).split(os.sep)
+            parts = [part for part in parts if part != "."]
+            for file_name in sorted(files):
+                stem, extension = os.path.splitext(file_name)
+                if extension != ".py" or not stem.isidentifier():
+                    continue
+                path = os.path.join(folder, file_name)
+                with open(path, "rb") as handle:
+                    source = handle.read()
+                if stem == "__init__":
+                    sources[".".join(parts)] = (path, source, True)
+                else:
+                    sources[".".join(parts + [stem])] = (path, source, False)
+    return sources
+
+
+class _BookFinder:
+    """Imports the book's modules from their source as read when the book's state was taken.
+
+    A run can write files (``exercises/ch04.py``, a ``__pycache__`` file, a shadowing
+    ``exercises/ch04/`` folder); book modules that a later run imports afresh (a chapter's
+    checkers are imported on first use) must still be the shipped ones, or a run could plant
+    a checker that marks every answer right. First on ``sys.meta_path`` (which the sandbox
+    puts back); the sources live in a read-only view held by this module.
+    """
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        found = _BOOK_SOURCES.get(name)
+        if found is None:
+            return None
+        file_name, _, is_package = found
+        spec = _ModuleSpec(name, _BookFinder, origin=file_name, is_package=is_package)
+        spec.has_location = True
+        if is_package:
+            spec.submodule_search_locations = [os.path.dirname(file_name)]
+        return spec
+
+    @staticmethod
+    def create_module(spec):
+        return None  # the default module object
+
+    @staticmethod
+    def exec_module(module):
+        file_name, source, _ = _BOOK_SOURCES[module.__spec__.name]
+        module.__file__ = file_name
+        _remember_lines(file_name, source)
+        exec(compile(source, file_name, "exec", dont_inherit=True), module.__dict__)
+
+    @staticmethod
+    def get_source(name):
+        """The shipped source (tracebacks and ``inspect`` read it)."""
+        found = _BOOK_SOURCES.get(name)
+        return None if found is None else found[1].decode("utf-8")
+
+
+_BOOK_SOURCES = MappingProxyType({})  # set by install_book_finder()
+
+
+def _remember_lines(file_name, source):
+    """Tracebacks and ``inspect`` show the shipped lines, not the file as a run left it
+    (linecache keeps an entry without a modification time until it is cleared)."""
+    text = source.decode("utf-8")
+    linecache.cache[file_name] = (len(text), None, text.splitlines(True), file_name)
+
+
+def install_book_finder(packages=BOOK_PACKAGES):
+    """Read the book's sources now and import them from memory from now on (idempotent)."""
+    global _BOOK_SOURCES
+    if not _BOOK_SOURCES:
+        _BOOK_SOURCES = MappingProxyType(_read_book_sources(packages))
+        for file_name, source, _ in _BOOK_SOURCES.values():
+            _remember_lines(file_name, source)
+    if _BookFinder not in sys.meta_path:
+        sys.meta_path.insert(0, _BookFinder)
 
 
 class BookState:
@@ -307,7 +403,7 @@ def _own_healer():
     saved = tuple(namespace.items())
     keys = frozenset(namespace)
     classes = tuple((cls, vars(cls), tuple(vars(cls).items()), frozenset(vars(cls)))
-                    for cls in (BookState, _Functions))
+                    for cls in (BookState, _Functions, _BookFinder))
     functions = tuple(
         (function, function.__code__, function.__defaults__, function.__kwdefaults__)
         for function in _reachable_functions(
@@ -351,6 +447,7 @@ def make_entry():
     """
     from demos.runner import run_demo
 
+    install_book_finder()
     state = BookState()
     heal = _own_healer()
     dumps = json.dumps

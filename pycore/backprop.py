@@ -30,8 +30,9 @@ def _unpack(model_or_params, config):
             raise ValueError("config differs from the model's own config; pass one or the other")
         return model_or_params.params, model_or_params.config
     if not isinstance(config, TransformerConfig):
-        raise TypeError("pass a DecoderLM, or a params dict together with config="
-                        f"TransformerConfig(...); got config={config!r}")
+        raise TypeError("model_or_params must be a DecoderLM, or a params dict given with "
+                        f"config=TransformerConfig(...); got {type(model_or_params).__name__} "
+                        f"with config={config!r}")
     check_params(model_or_params, config, "decoder")
     return model_or_params, config
 

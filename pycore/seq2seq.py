@@ -161,8 +161,9 @@ def seq2seq_loss_and_grads(model, src_ids, tgt_in, tgt_out, *, src_lengths=None,
         params, config = model.params, model.config
     else:
         if not isinstance(config, TransformerConfig):
-            raise TypeError("pass a Seq2Seq, or a params dict together with config="
-                            f"TransformerConfig(...); got config={config!r}")
+            raise TypeError("model must be a Seq2Seq, or a params dict given with "
+                            f"config=TransformerConfig(...); got {type(model).__name__} "
+                            f"with config={config!r}")
         check_params(model, config, "seq2seq")
         params = model
     tgt_out = as_int_array(tgt_out, "tgt_out")
@@ -234,6 +235,11 @@ class Seq2Seq:
 
     def forward(self, src_ids, tgt_ids, src_lengths=None, return_diagnostics: bool = False):
         """Logits (B, T, V) for target ids (B, T) given source ids (B, S)."""
+        src_ids = check_ids(src_ids, self.config, name="src_ids")
+        tgt_ids = check_ids(tgt_ids, self.config, name="tgt_ids")
+        if tgt_ids.shape[0] != src_ids.shape[0]:
+            raise ValueError(f"tgt_ids has shape {tgt_ids.shape} but src_ids has shape "
+                             f"{src_ids.shape}; the batch sizes B must agree")
         memory = self.encode(src_ids, src_lengths)
         return self.decode(tgt_ids, memory, src_lengths=src_lengths,
                            return_diagnostics=return_diagnostics)

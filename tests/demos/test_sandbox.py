@@ -201,3 +201,52 @@ def test_matplotlib_rcparams_restored():
     assert completed.returncode == 0, completed.stderr[-3000:]
     first, second = json.loads(completed.stdout.strip().splitlines()[-1])
     assert first == second == [False, first[1]] and first[1] != 99
+
+
+def test_book_modules_are_imported_as_shipped_whatever_a_run_wrote(tmp_path):
+    """A run that rewrites a checker's file, plants a shadowing package or bytecode: the
+    checker a later run imports afresh is still the shipped one (no planted badge)."""
+    import shutil
+
+    for tree in ("pycore", "exercises", "demos"):
+        shutil.copytree(REPO / tree, tmp_path / tree,
+                        ignore=shutil.ignore_patterns("__pycache__", "[0-9][0-9]", "data"))
+    driver = textwrap.dedent('''
+        import json, sys
+        sys.path.insert(0, sys.argv[1])
+        import numpy, pycore
+        from demos.sandbox import make_entry
+
+        TAMPER = """
+        import os, exercises
+        top = os.path.dirname(exercises.__file__)
+        with open(os.path.join(top, "ch07.py"), "w") as handle:
+            handle.write("TAMPERED = True\\\\n")
+        os.makedirs(os.path.join(top, "ch08"), exist_ok=True)
+        with open(os.path.join(top, "ch08", "__init__.py"), "w") as handle:
+            handle.write("TAMPERED = True\\\\n")
+        """
+        PROBE = """
+        import exercises.ch07, exercises.ch08, inspect
+        result = [getattr(exercises.ch07, "TAMPERED", False),
+                  getattr(exercises.ch08, "TAMPERED", False),
+                  "TAMPERED" in inspect.getsource(exercises.ch07),
+                  exercises.ch07.__name__]
+        """
+
+        def main(entry):
+            tampered = json.loads(entry(TAMPER.replace("\\\\n        ", "\\\\n"), "t", None))
+            probe = json.loads(entry(PROBE.replace("\\\\n        ", "\\\\n"), "p", None))
+            print(json.dumps([tampered["error"], probe["error"], probe["result"]]))
+
+        main(make_entry())
+    ''')
+    completed = subprocess.run(
+        [sys.executable, "-c", driver, str(tmp_path)], capture_output=True, text=True,
+        cwd=str(tmp_path), timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    tamper_error, probe_error, result = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert tamper_error is None and probe_error is None, (tamper_error, probe_error)
+    assert (tmp_path / "exercises" / "ch07.py").read_text() == "TAMPERED = True\n"
+    assert result == [False, False, False, "exercises.ch07"]

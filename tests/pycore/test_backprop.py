@@ -103,7 +103,7 @@ def test_numerical_gradient_helper():
 
 def test_bad_inputs():
     config, params, ids, targets = setup("pre-layer-learned-gelu-tied")
-    with pytest.raises(TypeError, match="pass a DecoderLM, or a params dict together with"):
+    with pytest.raises(TypeError, match="model_or_params must be a DecoderLM, or a params dict"):
         pc.loss_and_grads(params, ids, targets)
     with pytest.raises(ValueError, match="config differs"):
         pc.loss_and_grads(pc.DecoderLM(config, params), ids, targets,

@@ -119,13 +119,16 @@ def test_padding_positions_get_no_gradient():
 
 def test_bad_inputs():
     config, params, src, tgt_in, tgt_out = setup("pre-layer-learned-gelu-tied")
-    with pytest.raises(TypeError, match="params dict together with config"):
+    with pytest.raises(TypeError, match="model must be a Seq2Seq, or a params dict"):
         pc.seq2seq_loss_and_grads(params, src, tgt_in, tgt_out)
     with pytest.raises(ValueError, match="batch sizes B must agree"):
         pc.seq2seq_loss_and_grads(params, src, tgt_in[:1], tgt_out[:1], config=config)
     with pytest.raises(ValueError, match="src_lengths has shape"):
         pc.seq2seq_loss_and_grads(params, src, tgt_in, tgt_out, config=config,
                                   src_lengths=np.array([3]))
+    model = pc.Seq2Seq(config, params=params)
+    with pytest.raises(ValueError, match=r"tgt_ids has shape \(1, \d+\) but src_ids has shape"):
+        model.forward(src, tgt_in[:1])  # named, not an internal "memory has shape"
 
 
 # ---------------------------------------------------------------- PyTorch parity
