@@ -191,6 +191,12 @@ GPT2 = TransformerConfig.preset("gpt2-small")
 LLAMA = TransformerConfig.preset("tiny-llama")
 
 
+def _and(values, fmt):
+    """``values`` formatted and joined as prose: "1.0, 0.5 and 2.0"."""
+    texts = [format(float(value), fmt) for value in values]
+    return ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
 def book_tokens(text):
     """(characters, ids) of ``text`` under the shipped character tokenizer."""
     _, tokenizer = load_pretrained("lm_tiny")
@@ -203,18 +209,22 @@ def book_config():
     return model.config
 
 
-SATURATION_SCORES = [2.0, 1.0, 0.5, -1.0]  # chapter 05's row of scores
+ONE_QUERY_SCORES = [1.0, 0.5, 2.0]  # chapter 04's diagram: illustrative scaled scores
+SATURATION_SCORES = [2.0, 1.0, 0.5, -1.0]  # an illustrative row of scores (chapter 05)
 # The scores as they are, and multiplied by sqrt(d_head) of GPT-2 small (= 8): the factor the
 # scaling divides out.
 SATURATION_SCALES = [1.0, math.sqrt(GPT2.d_head)]
 
 
 def saturation_rows():
-    """[(scale, weights, diagonal of the softmax Jacobian)] for the chapter 05 diagram."""
+    """[(scale, weights y, diagonal y(1 - y) of the softmax Jacobian)] for chapter 05."""
     rows = []
     for scale in SATURATION_SCALES:
         weights = pycore.softmax(np.array(SATURATION_SCORES) * scale)
-        jac_diag = weights * (1 - weights)  # d a_i / d s_i
+        # d y_i / d s_i = y_i (1 - y_i): the diagonal of pycore's softmax Jacobian, read
+        # off its backward pass with one one-hot upstream gradient per row
+        n = len(weights)
+        jac_diag = np.diag(pycore.softmax_backward(np.eye(n), np.tile(weights, (n, 1))))
         rows.append((scale, weights, jac_diag))
     return rows
 
@@ -290,27 +300,33 @@ def three_views(layout):
 
 
 def shape_map(layout):
-    """01: the forward pass as a column of tensors with their shapes."""
-    d = Drawing(340, 560)
-    cx = 140
+    """01: the forward pass as a column of tensors with their shapes (the notation page's)."""
     steps = [
-        ("token ids", shape("B", "T"), "box"),
-        ("embeddings X", shape("B", "T", "d_model"), "box"),
-        ("Q, K, V (heads split)", shape("B", "h", "T", "d_head"), "box"),
-        ("scores, weights A", shape("B", "h", "T", "T"), "box-accent"),
-        ("heads merged, W_O", shape("B", "T", "d_model"), "box"),
-        ("FFN hidden", shape("B", "T", "d_ff"), "box"),
-        ("block output X", shape("B", "T", "d_model"), "box"),
-        ("logits", shape("B", "T", "V"), "box"),
+        ("token ids", [shape("B", "T")], "box"),
+        ("embeddings X", [shape("B", "T", "d_model")], "box"),
+        ("heads split", ["Q " + shape("B", "h", "T", "d_head"),
+                         "K, V " + shape("B", "h_kv", "T", "d_head")], "box"),
+        ("scores, weights A", [shape("B", "h", "T", "T")], "box-accent"),
+        ("heads merged, W_O", [shape("B", "T", "d_model")], "box"),
+        ("FFN hidden", [shape("B", "T", "d_ff")], "box"),
+        ("block output X", [shape("B", "T", "d_model")], "box"),
+        ("logits", [shape("B", "T", "V")], "box"),
     ]
-    top, height, step = 10, 48, 66
-    for k, (name, dims, cls) in enumerate(steps):
-        y = top + k * step
-        d.box(cx - 130, y, 260, height, [name, (dims, MONO_MUTED)], cls=cls, size=14)
+    top, gap, line = 10, 18, 17.5  # gap: the arrow between two boxes
+    heights = [30 + line * len(dims) for _, dims, _ in steps]
+    d = Drawing(340, top + sum(heights) + gap * (len(steps) - 1) + 2)
+    cx = 140
+    ys = []
+    y = top
+    for k, ((name, dims, cls), height) in enumerate(zip(steps, heights)):
+        ys.append(y)
+        d.box(cx - 130, y, 260, height, [name] + [(dim, MONO_MUTED) for dim in dims], cls=cls,
+              size=14)
         if k:
-            d.arrow((cx, y - step + height + 2), (cx, y - 2))
-    # the block's extent, drawn as a bracket on the right
-    y0, y1 = top + 2 * step - 6, top + 6 * step + height + 6
+            d.arrow((cx, y - gap + 2), (cx, y - 2))
+        y += height + gap
+    # the block's extent (heads split to block output), drawn as a bracket on the right
+    y0, y1 = ys[2] - 6, ys[6] + heights[6] + 6
     d.line((cx + 140, y0), (cx + 150, y0), (cx + 150, y1), (cx + 140, y1), cls="wire-link")
     d.text(cx + 158, (y0 + y1) / 2 - 8, "× L", size=14, cls="link", anchor="start",
            weight="600")
@@ -382,7 +398,7 @@ def rope_rotation(layout):
         x, y = cx + r * math.cos(a), cy - r * math.sin(a)
         cls = "wire-accent" if p == 3 else "wire-link"
         d.arrow((cx, cy), (x, y), cls=cls)
-        d.text(cx + (r + 20) * math.cos(a), cy - (r + 20) * math.sin(a) + 5, f"p = {p}",
+        d.text(cx + (r + 20) * math.cos(a), cy - (r + 20) * math.sin(a) + 5, f"m = {p}",
                size=13, cls="accent" if p == 3 else "link")
     a0, a3 = start, start + 3 * theta
     rr = 36
@@ -390,10 +406,10 @@ def rope_rotation(layout):
            f"A{rr},{rr} 0 0 0 {_fmt(cx + rr * math.cos(a3))},{_fmt(cy - rr * math.sin(a3))}",
            "wire-accent")
     d.text(cx - 6, cy - 22, "3θᵢ", size=14, cls="accent", anchor="end")
-    d.lines(232, 226, ["position p", "turns pair i", "by p · θᵢ"], size=14, anchor="start")
+    d.lines(232, 226, ["position m", "turns pair i", "by m · θᵢ"], size=14, anchor="start")
     d.text(170, 290, "θᵢ = 10000^(−2i / d_head)", size=13, cls="muted", font=MONO)
-    d.text(170, 314, "q and k are both turned: q · k", size=14, cls="ink")
-    d.text(170, 332, "sees only the gap p_q − p_k", size=14, cls="ink")
+    d.text(170, 314, "q at m and k at n are both turned:", size=14, cls="ink")
+    d.text(170, 332, "q̃ · k̃ sees only the offset n − m", size=14, cls="ink")
     return d
 
 
@@ -403,20 +419,23 @@ def attention_one_query(layout):
     words = ["the", "cat", "sat"]
     cols = [140, 210, 280]
     bw = 56
-    labels = [(28, "x"), (82, "k = xW_K"), (222, "softmax"), (294, "aⱼ · vⱼ"),
-              (311, "v = xW_V")]
+    labels = [(28, "x"), (75, "k = xW_K"), (91, "v = xW_V"), (222, "softmax"),
+              (300, "aⱼ · vⱼ")]
     for y, text in labels:
         d.text(4, y, text, size=13, cls="muted", anchor="start", font=MONO)
     for x, w in zip(cols, words):
         d.box(x - bw / 2, 10, bw, 28, [w], size=14)
-        d.arrow((x, 40), (x, 62), cls="wire-link")
-        d.box(x - bw / 2, 64, bw, 28, [("k", M)], cls="box-link", size=14)
-        d.arrow((x, 94), (x, 120), cls="wire-link")
+        # each x is projected to its key k (scored below) and its value v (averaged below)
+        d.arrow((x - 4, 40), (x - 14, 62), cls="wire-link")
+        d.arrow((x + 4, 40), (x + 14, 62), cls="wire-link")
+        d.box(x - bw / 2, 64, bw / 2 - 1, 28, [("k", M)], cls="box-link", size=14)
+        d.box(x + 1, 64, bw / 2 - 1, 28, [("v", M)], cls="box", size=14)
+        d.arrow((x - 14, 94), (x - 14, 120), cls="wire-link")
     # the query of "sat", projected from its x (drawn on the left)
     d.line((78, 136), (cols[-1], 136), cls="wire-accent")
     d.box(2, 121, 76, 30, [("q = xW_Q", M)], cls="box-accent", size=13)
     d.text(40, 168, "sat's query", size=13, cls="accent")
-    scores = [1.0, 0.5, 2.0]
+    scores = ONE_QUERY_SCORES
     weights = pycore.softmax(np.array(scores))
     for x, s in zip(cols, scores):
         d.box(x - bw / 2, 122, bw, 28, [(f"{s:.1f}", M)], cls="box-accent", size=14)
@@ -447,8 +466,8 @@ def softmax_saturation(layout):
         title = "softmax(s)" if scale == 1 else f"softmax({scale:g}·s)"
         d.text(14, oy + 24, title, size=14, cls="accent", anchor="start", weight="600",
                font=MONO)
-        d.text(326, oy + 24, "weight a", size=13, cls="ink", anchor="end")
-        d.text(326, oy + 40, "slope a(1−a)", size=13, cls="link", anchor="end")
+        d.text(326, oy + 24, "weight yᵢ", size=13, cls="ink", anchor="end")
+        d.text(326, oy + 40, "slope ∂yᵢ/∂sᵢ = yᵢ(1−yᵢ)", size=13, cls="link", anchor="end")
         base = oy + panel_h - 26
         for i, (w, g) in enumerate(zip(weights, grad)):
             x = 40 + i * 72
@@ -545,7 +564,8 @@ def _ln_block(d, ox, oy, pre):
         d.arrow((bx + 70, plus_y), (hx + 14, plus_y))
         d.arrow((hx, plus_y - 13), (hx, top + 2), cls="wire-highway")
         d.text(hx - 10, top + 4, "x_l+1", size=14, cls="ink", anchor="end", font=MONO)
-        d.text(bx + 70, oy + 292, "(B, T, d_model)", size=13, cls="muted", font=MONO)
+        d.text(bx + 70, oy + 292, "every wire: (B, T, d_model)", size=13, cls="muted",
+               font=MONO)
         d.text(hx + 12, top + 18, "stream never normalised", size=13, cls="link",
                anchor="start")
     else:
@@ -559,7 +579,8 @@ def _ln_block(d, ox, oy, pre):
         d.box(hx - 50, oy + 86, 100, 34, ["LayerNorm"], cls="box", size=14)
         d.arrow((hx, oy + 85), (hx, top + 2), cls="wire-highway")
         d.text(hx - 10, top + 4, "x_l+1", size=14, cls="ink", anchor="end", font=MONO)
-        d.text(bx + 70, oy + 292, "(B, T, d_model)", size=13, cls="muted", font=MONO)
+        d.text(bx + 70, oy + 292, "every wire: (B, T, d_model)", size=13, cls="muted",
+               font=MONO)
         d.text(hx + 60, oy + 108, "every layer renormalises", size=13, cls="link",
                anchor="start")
 
@@ -611,8 +632,8 @@ def full_block(layout):
     d.arrow((200, 224), (200, 206))
     d.box(88, 170, 224, 34, ["GELU, one feature at a time"], cls="box-accent", size=13)
     d.arrow((200, 168), (200, 150))
-    d.text(96, 142, "contract", size=13, cls="muted", anchor="start")
-    d.box(150, 104, 100, 38, [(f"· W₂ → {dm}", M)], size=13)
+    d.text(96, 161, "contract", size=13, cls="muted", anchor="start")
+    d.box(130, 104, 140, 38, [(f"· W₂ + b₂ → {dm}", M)], size=13)
     d.line((200, 102), (200, 76), (hx + 13, 76), cls="wire")
     d.arrow((hx + 20, 76), (hx + 13, 76))
     d.circle(hx, 76, 12, "box-link")
@@ -718,9 +739,9 @@ def cross_attention(layout):
     d.box(ex - 60, 424, 120, 32, ["source ids"], size=13)
     d.arrow((ex, 422), (ex, 398))
     d.box(ex - 65, 330, bw, 66, ["self-attention", ("no mask, + FFN", MUTED),
-                                 ("× N blocks", MUTED)], cls="box", size=13, gap=1.15)
+                                 ("× L blocks", MUTED)], cls="box", size=13, gap=1.15)
     d.arrow((ex, 328), (ex, 300))
-    d.box(ex - 65, 238, bw, 60, ["encoder output", ("(B, S, d_model)", MONO_MUTED)],
+    d.box(ex - 65, 238, bw, 60, ["encoder output M", ("(B, S, d_model)", MONO_MUTED)],
           cls="box-link", size=13)
     # decoder column
     d.box(dx - 60, 424, 120, 32, ["target so far"], size=13)
@@ -737,7 +758,7 @@ def cross_attention(layout):
     d.box(dx - 65, 160, bw, 44, ["FFN"], size=13)
     d.arrow((dx, 158), (dx, 128))
     d.box(dx - 65, 84, bw, 42, [("logits (B, T, V)", M)], size=13)
-    d.text(dx, 70, "(self, cross, FFN) × N", size=13, cls="muted")
+    d.text(dx, 70, "(self, cross, FFN) × L", size=13, cls="muted")
     d.lines(ex, 140, [("Q: from the decoder,", {"cls": "accent"}),
                       ("what the target", {"cls": "accent"}), ("needs next", {"cls": "accent"}),
                       "", ("K, V: from the", {"cls": "link"}),
@@ -751,11 +772,11 @@ def decoding_loop(layout):
     d = Drawing(340, 430)
     cx, bw = 150, 230
     steps = [
-        (20, 38, [("ids so far  (1, t)", M)], "box-link"),
+        (20, 38, [("ids so far  (B, T)", M)], "box-link"),
         (92, 38, ["model forward pass"], "box"),
-        (164, 38, [("last logits  (V,)", M)], "box"),
+        (164, 38, [("last logits  (B, V)", M)], "box"),
         (236, 50, ["÷ temperature, top-k / top-p", ("mask the rest, softmax", MUTED)], "box"),
-        (320, 50, ["pick one id", ("greedy, sample or beam", MUTED)], "box-accent"),
+        (320, 50, ["pick one id per row", ("greedy, sample or beam", MUTED)], "box-accent"),
     ]
     for y, hgt, lines, cls in steps:
         d.box(cx - bw / 2, y, bw, hgt, lines, cls=cls, size=13, gap=1.15)
@@ -775,18 +796,18 @@ def training_step(layout):
     d.box(cx - bw / 2, 10, bw, 48, [("ids (B, T)", M), ("targets: the ids shifted by one", MUTED)],
           size=13)
     d.arrow((cx, 60), (cx, 84))
-    d.box(cx - bw / 2, 86, bw, 38, ["forward pass with weights W"], cls="box", size=13)
+    d.box(cx - bw / 2, 86, bw, 38, ["forward pass with weights θ"], cls="box", size=13)
     d.arrow((cx, 126), (cx, 150))
     d.box(cx - bw / 2, 152, bw, 38, [("logits (B, T, V)", M)], size=13)
     d.arrow((cx, 192), (cx, 216))
     d.box(cx - bw / 2, 218, bw, 48, ["cross-entropy loss", ("one number", MUTED)],
           cls="box-accent", size=13)
     d.arrow((cx, 268), (cx, 292), cls="wire-accent")
-    d.box(cx - bw / 2, 294, bw, 48, ["backward pass", ("a gradient g for every W", MUTED)],
+    d.box(cx - bw / 2, 294, bw, 48, ["backward pass", ("the gradient g of every weight", MUTED)],
           cls="box-accent", size=13)
     d.arrow((cx, 344), (cx, 368), cls="wire-accent")
     d.box(cx - bw / 2, 370, bw, 60, ["AdamW update", ("averages of g and g², then", MUTED),
-                                     ("W ← W − lr · (step + λW)", MONO_MUTED)],
+                                     ("θ ← θ − η · (step + λθ)", MONO_MUTED)],
           cls="box-link", size=13, gap=1.15)
     right = cx + bw / 2 + 30
     d.line((cx + bw / 2, 400), (right, 400), (right, 105), cls="wire-link")
@@ -812,7 +833,7 @@ def kv_cache(layout):
                    anchor="start")
     d.text(170, 282, "one new query reads all S cached keys:", size=13, cls="ink")
     d.text(170, 300, "memory and work per token grow with S", size=13, cls="ink")
-    d.text(170, 322, "2 · L · h_kv · d_head · S · bytes", size=13, cls="muted", font=MONO)
+    d.text(170, 322, "bytes = 2 · L · h_kv · d_head · S · b", size=13, cls="muted", font=MONO)
     return d
 
 
@@ -844,28 +865,88 @@ def flash_tiles(layout):
     return d
 
 
+class TreeLM:
+    """A toy next-word model for the beam-search diagram: ``BEAM_TREE`` as a DecoderLM-like
+    object, so that ``pycore.beam_search`` decides what the diagram keeps and
+    ``pycore.sequence_log_prob`` gives the totals it writes."""
+
+    WORDS = ["the", "cat", "dog", "a", ".", "sat", "ran"]
+    TREE = {  # prefix after "the" -> P(next word); every listed distribution sums to 1
+        (): {"cat": 0.5, "dog": 0.4, "a": 0.1},
+        ("cat",): {".": 0.6, "sat": 0.4},
+        ("dog",): {"sat": 0.9, "ran": 0.1},
+        ("a",): {"cat": 0.5, "dog": 0.5},
+    }
+
+    def __init__(self):
+        self.config = TransformerConfig(vocab_size=len(self.WORDS), d_model=8, n_heads=1,
+                                        n_layers=1, d_ff=8, max_len=8)
+
+    def ids(self, *words):
+        return np.array([self.WORDS.index(w) for w in ("the",) + words], dtype=np.int64)
+
+    def forward(self, ids):
+        ids = np.asarray(ids)  # (B, T)
+        logits = np.full(ids.shape + (len(self.WORDS),), math.log(1e-9))  # (B, T, V)
+        for b in range(ids.shape[0]):
+            for t in range(ids.shape[1]):
+                prefix = tuple(self.WORDS[i] for i in ids[b, 1:t + 1])
+                for word, p in self.TREE.get(prefix, {}).items():
+                    logits[b, t, self.WORDS.index(word)] = math.log(p)
+        return logits
+
+    def new_cache(self):
+        raise NotImplementedError("TreeLM is only searched with pycore.beam_search")
+
+
+BEAM_WIDTH = 2
+
+
+def beam_tree():
+    """[(step, words, parent words, total log-probability, kept)] of the drawn tree."""
+    model = TreeLM()
+    nodes = []
+    for step in (1, 2):
+        kept = {tuple(model.WORDS[i] for i in hyp.ids[1:])
+                for hyp in pycore.beam_search(model, model.ids(), BEAM_WIDTH, step)}
+        parents = [()] if step == 1 else [n[1] for n in nodes if n[0] == 1 and n[4]]
+        for parent in parents:
+            for word in model.TREE[parent]:
+                words = parent + (word,)
+                total = pycore.sequence_log_prob(model, model.ids(*words)[None], 1)
+                nodes.append((step, words, parent, total, words in kept))
+    return nodes
+
+
 def beam_search(layout):
     """11: a width-2 beam over two steps: a weaker first token can win on the total."""
-    d = Drawing(340, 330)
+    d = Drawing(340, 340)
     d.box(144, 8, 80, 30, [('"the"', M)], size=14)
-    level1 = [(84, "cat", "kept"), (184, "dog", "kept"), (284, "a", "pruned")]
-    level2 = [(44, "sat", "pruned"), (110, ".", "kept"), (170, "sat", "kept"),
-              (232, "ran", "pruned")]
-    parents = {0: 0, 1: 0, 2: 1, 3: 1}
-    for x, word, state in level1:
-        d.arrow((184, 40), (x, 84), cls="wire" if state == "kept" else "wire-dashed")
-        d.box(x - 30, 86, 60, 30, [(word, {"cls": "ink" if state == "kept" else "muted"})],
-              cls="box-accent" if state == "kept" else "box-dashed", size=14)
-    for k, (x, word, state) in enumerate(level2):
-        px = level1[parents[k]][0]
-        d.arrow((px, 118), (x, 174), cls="wire" if state == "kept" else "wire-dashed")
-        d.box(x - 26, 176, 52, 30, [(word, {"cls": "ink" if state == "kept" else "muted"})],
-              cls="box-accent" if state == "kept" else "box-dashed", size=14)
-    d.text(4, 106, "step 1", size=13, cls="muted", anchor="start")
+    nodes = beam_tree()
+    level1 = [n for n in nodes if n[0] == 1]
+    level2 = [n for n in nodes if n[0] == 2]
+    xs = {n[1]: x for n, x in zip(level1, [84, 184, 284])}
+    xs.update({n[1]: x for n, x in zip(level2, [44, 110, 170, 232])})
+    for step, words, parent, total, kept in nodes:
+        x, (top, w) = xs[words], ((86, 60) if step == 1 else (176, 52))
+        x0, y0 = (184, 40) if step == 1 else (xs[parent], 134)
+        d.arrow((x0, y0), (x, top - 2), cls="wire" if kept else "wire-dashed")
+        style = {"cls": "ink" if kept else "muted"}
+        if step == 1:  # the total inside the box: the wires to step 2 leave from below
+            d.box(x - w / 2, top, w, 46, [(words[-1], style),
+                                         (f"{total:.2f}".replace("-", "−"), MONO_MUTED)],
+                  cls="box-accent" if kept else "box-dashed", size=14, gap=1.1)
+        else:
+            d.box(x - w / 2, top, w, 30, [(words[-1], style)],
+                  cls="box-accent" if kept else "box-dashed", size=14)
+            d.text(x, top + 48, f"{total:.2f}".replace("-", "−"), size=13, cls="muted",
+                   font=MONO)
+    d.text(4, 114, "step 1", size=13, cls="muted", anchor="start")
     d.text(268, 196, "step 2", size=13, cls="muted", anchor="start")
-    d.lines(170, 270, ["width 2: after each step keep the 2 prefixes",
-                       "with the highest total log-probability,",
-                       ("solid: kept · dashed: dropped", MUTED)], size=13, gap=1.3)
+    d.lines(170, 280, [f"width {BEAM_WIDTH}: after each step keep the {BEAM_WIDTH} prefixes",
+                       "with the highest total log-probability",
+                       ("(the number under each word) · dashed: dropped", MUTED)],
+            size=13, gap=1.3)
     return d
 
 
@@ -979,8 +1060,9 @@ DIAGRAMS = [
     ),
     Diagram(
         "01/shape-map", "The shape of every tensor in a forward pass",
-        "A column of boxes from token ids (B, T) to embeddings (B, T, d_model), queries, "
-        "keys and values with heads split (B, h, T, d_head), scores and weights "
+        "A column of boxes from token ids (B, T) to embeddings (B, T, d_model), queries with "
+        "heads split (B, h, T, d_head) and keys and values (B, h_kv, T, d_head), h_kv = h "
+        "unless the key/value heads are shared, scores and weights "
         "(B, h, T, T), heads merged and projected by W_O back to (B, T, d_model), the "
         "feed-forward hidden layer (B, T, d_ff), the block output (B, T, d_model) and the "
         "logits (B, T, V). A bracket marks the part repeated in each of the L blocks.",
@@ -1000,52 +1082,59 @@ DIAGRAMS = [
     ),
     Diagram(
         "03/rope-rotation", "RoPE rotates each feature pair by a position-dependent angle",
-        "A circle with four arrows for one feature pair of a query or key, at positions 0, 1, "
-        "2 and 3. Each step in position turns the pair by the same angle theta_i, so the "
-        "vector at position 3 is turned by 3 theta_i. Because queries and keys are both "
-        "turned, their dot product depends only on the difference of their positions.",
+        "A circle with four arrows for one feature pair of a query or key, at positions m = 0, "
+        "1, 2 and 3. Each step in position turns the pair by the same angle theta_i, so the "
+        "vector at position 3 is turned by 3 theta_i. Because a query at m and a key at n are "
+        "both turned, their dot product depends only on the signed offset n - m.",
         "Each position turns every feature pair a little further; the dot product of a query "
-        "and a key sees only the angle between them, so only the signed offset m − n of "
+        "and a key sees only the angle between them, so only the signed offset n − m of "
         "their positions.",
         rope_rotation,
     ),
     Diagram(
         "04/attention-one-query", "One query attends to every key",
         "The tokens the, cat and sat are each projected to a key k and a value v. The query "
-        "of sat is compared by dot product with each key, giving scaled scores 1.0, 0.5 and "
-        "2.0. A softmax turns the scores into weights 0.23, 0.14 and 0.63, positive and "
-        "summing to one, drawn as bars. The output for sat is the sum of the values weighted "
-        "by these weights.",
+        "of sat is compared by dot product with each key, giving scaled scores "
+        f"{_and(ONE_QUERY_SCORES, '.1f')}. A softmax turns the scores into weights "
+        f"{_and(pycore.softmax(np.array(ONE_QUERY_SCORES)), '.2f')}, positive and summing to "
+        "one, drawn as bars. The output for sat is the sum of the values weighted by these "
+        "weights.",
         "One query is scored against every key; a softmax across that row of scores gives "
         "weights, and the output is the weighted average of the values.",
         attention_one_query,
     ),
     Diagram(
         "05/softmax-saturation", "What scaling the scores does to a softmax and its slope",
-        "Two bar charts of the same scores 2, 1, 0.5 and -1. Top: softmax of the scores gives "
-        "spread-out weights, and every weight has a useful slope a(1 - a). Bottom: softmax of "
-        "eight times the scores puts almost all the weight on the largest score, and every "
-        "slope a(1 - a) is close to zero, so almost no gradient flows back.",
-        "Multiply the scores by 8 (√64, the factor the scaling removes) and the softmax "
-        "saturates: one weight near 1, and every slope a(1−a) near 0.",
+        f"Two bar charts of the same scores {_and(SATURATION_SCORES, 'g')}. Top: softmax of the "
+        "scores gives spread-out weights y, and every weight has a useful slope y_i(1 - y_i), the "
+        "diagonal of the softmax Jacobian. "
+        f"Bottom: softmax of {SATURATION_SCALES[1]:g} times the scores puts almost all the "
+        "weight on the largest score, and every slope y_i(1 - y_i) is close to zero, so almost no "
+        "gradient flows back.",
+        f"Multiply the scores by {SATURATION_SCALES[1]:g} (√d_k for GPT-2's d_k = {GPT2.d_head}, "
+        "the factor the scaling removes) and the softmax saturates: one weight near 1, and "
+        "every slope yᵢ(1−yᵢ) near 0.",
         softmax_saturation,
     ),
     Diagram(
         "06/head-split", "Splitting one projection into heads and merging them back",
-        "GPT-2 small's query projection X W_Q of shape (B, T, 768) is reshaped to "
-        "(B, T, 12, 64), twelve slices of 64 features, then axes 1 and 2 are swapped to get "
-        "(B, 12, T, 64): twelve heads side by side, a batch axis. Each head attends on its "
-        "own, giving weights (B, 12, T, T). The head outputs are transposed back and "
-        "reshaped to (B, T, 768), then multiplied by W_O of shape (768, 768), which mixes "
-        "the heads.",
+        f"GPT-2 small's query projection X W_Q of shape (B, T, {GPT2.d_model}) is reshaped to "
+        f"(B, T, {GPT2.n_heads}, {GPT2.d_head}), {GPT2.n_heads} slices of {GPT2.d_head} "
+        f"features, then axes 1 and 2 are swapped to get (B, {GPT2.n_heads}, T, "
+        f"{GPT2.d_head}): {GPT2.n_heads} heads side by side, a batch axis. Each head attends "
+        f"on its own, giving weights (B, {GPT2.n_heads}, T, T). The head outputs are "
+        f"transposed back and reshaped to (B, T, {GPT2.d_model}), then multiplied by W_O of "
+        f"shape ({GPT2.n_heads * GPT2.d_head}, {GPT2.d_model}), which mixes the heads.",
         "The heads are slices of one projection, made into a batch axis by a reshape and a "
         "transpose; W_O mixes them back together.",
         head_split,
     ),
     Diagram(
         "06/gqa", "Grouped-query attention shares key/value heads",
-        "Four query heads Q1 to Q4 above two key/value heads. Q1 and Q2 both read K1, V1; "
-        "Q3 and Q4 both read K2, V2. Each key/value head serves h / h_kv = 2 query heads. "
+        f"The tiny-llama preset's {LLAMA.n_heads} query heads Q1 to Q{LLAMA.n_heads} above its "
+        f"{LLAMA.n_kv_heads} key/value heads; each consecutive group of "
+        f"{LLAMA.n_heads // LLAMA.n_kv_heads} query heads reads one key/value head, so each "
+        f"key/value head serves h / h_kv = {LLAMA.n_heads // LLAMA.n_kv_heads} query heads. "
         "With h_kv = h this is ordinary multi-head attention, with h_kv = 1 multi-query "
         "attention.",
         "Fewer key/value heads than query heads: the cache shrinks by h / h_kv while every "
@@ -1066,14 +1155,14 @@ DIAGRAMS = [
     ),
     Diagram(
         "08/full-block", "The transformer block, with the feed-forward network opened up",
-        "A pre-LN block for GPT-2 small. The input x of shape (B, T, 768) runs up the "
-        "residual stream. A branch goes through LN1 and multi-head attention with 12 heads "
-        "and is added back, giving h. A second branch goes through LN2 and the feed-forward "
-        "network: 768 features are expanded by W1 to 3072, passed through GELU one feature at "
-        "a time, and contracted by W2 back to 768, then added to give the output y of shape "
-        "(B, T, 768).",
-        "Attention mixes positions; the FFN works on each position alone, widening 768 "
-        "features to 3072 and back.",
+        f"A pre-LN block for GPT-2 small. The input x of shape (B, T, {GPT2.d_model}) runs up "
+        "the residual stream. A branch goes through LN1 and multi-head attention with "
+        f"{GPT2.n_heads} heads and is added back, giving h. A second branch goes through LN2 "
+        f"and the feed-forward network: {GPT2.d_model} features are expanded by W1 to "
+        f"{GPT2.d_ff}, passed through GELU one feature at a time, and contracted by W2 back to "
+        f"{GPT2.d_model}, then added to give the output y of shape (B, T, {GPT2.d_model}).",
+        f"Attention mixes positions; the FFN works on each position alone, widening "
+        f"{GPT2.d_model} features to {GPT2.d_ff} and back.",
         full_block,
     ),
     Diagram(
@@ -1101,8 +1190,8 @@ DIAGRAMS = [
     ),
     Diagram(
         "10/cross-attention", "Where cross-attention takes its queries, keys and values",
-        "Left, the encoder: source ids pass through N blocks of unmasked self-attention and "
-        "feed-forward layers, giving the encoder output of shape (B, S, d_model). Right, the "
+        "Left, the encoder: source ids pass through L blocks of unmasked self-attention and "
+        "feed-forward layers, giving the encoder output M of shape (B, S, d_model). Right, the "
         "decoder: the target so far passes through causal self-attention; its output "
         "supplies the queries Q of cross-attention, while the encoder output supplies the "
         "keys and values K, V. The attention weights have shape (B, h, T, S). A feed-forward "
@@ -1113,11 +1202,11 @@ DIAGRAMS = [
     ),
     Diagram(
         "11/decoding-loop", "The decoding loop",
-        "The ids so far, of shape (1, t), go through a forward pass of the model; only the "
-        "last position's logits, a vector of V scores, are used. They are divided by the "
-        "temperature, filtered by top-k or top-p, and turned into probabilities by a softmax. "
-        "One id is picked, greedily, by sampling or by beam search, appended to the ids, and "
-        "the loop repeats.",
+        "The ids so far, of shape (B, T), go through a forward pass of the model; only the "
+        "last position's logits, V scores per sequence, shape (B, V), are used. They are "
+        "divided by the temperature, filtered by top-k or top-p, and turned into probabilities "
+        "by a softmax. One id per sequence is picked, greedily, by sampling or by beam search, "
+        "appended to the ids, and the loop repeats.",
         "Generation is a loop around one forward pass: only the last position's logits are "
         "used, and the chosen id is fed back in.",
         decoding_loop,
@@ -1125,11 +1214,11 @@ DIAGRAMS = [
     Diagram(
         "12/training-step", "One training step",
         "A batch of ids of shape (B, T), with targets equal to the ids shifted by one, goes "
-        "through a forward pass with the weights W, giving logits (B, T, V). Cross-entropy "
-        "against the targets gives one number, the loss. The backward pass gives a gradient "
-        "g for every weight matrix. AdamW keeps moving averages of g and g squared and "
-        "updates each W with its step plus weight decay; the new weights are used for the "
-        "next batch.",
+        "through a forward pass with the weights theta, giving logits (B, T, V). "
+        "Cross-entropy against the targets gives one number, the loss. The backward pass gives "
+        "the gradient g of every weight. AdamW keeps moving averages of g and g squared and "
+        "moves theta by the learning rate eta times its step plus weight decay; the new "
+        "weights are used for the next batch.",
         "Forward to one number, backward to a gradient for every weight, one AdamW step, "
         "repeat.",
         training_step,
@@ -1138,8 +1227,8 @@ DIAGRAMS = [
         "13/kv-cache", "The KV cache grows by one key and value per generated token",
         "Five rows for generation steps t = 1 to 5. At each step one new key and value are "
         "appended to the cache of each layer and head, so the row grows by one cell. The new "
-        "query reads all S cached keys, so memory and work per token grow with S. The cache "
-        "holds 2 times L times h_kv times d_head times S values.",
+        "query reads all S cached keys, so memory and work per token grow with S. A sequence's "
+        "cache takes 2 L h_kv d_head S b bytes, b bytes per value.",
         "Each step appends one key and value and reads them all: the cache saves recomputing "
         "the past, at a memory cost linear in S.",
         kv_cache,
@@ -1157,12 +1246,13 @@ DIAGRAMS = [
         flash_tiles,
     ),
     Diagram(
-        "11/beam-search", "Beam search with width 2",
-        "A tree grown from the prompt \"the\". Step 1 proposes cat, dog and a; the two "
-        "best prefixes, the cat and the dog, are kept and a is dropped. Step 2 extends both "
-        "kept prefixes; of the four continuations, the cat followed by a full stop and the "
-        "dog sat are kept, the others dropped. Kept prefixes are drawn solid, dropped ones "
-        "dashed.",
+        "11/beam-search", f"Beam search with width {BEAM_WIDTH}",
+        "A tree grown from the prompt \"the\", each word with its prefix's total "
+        "log-probability. Step 1 proposes cat, dog and a; the two best prefixes, the cat and "
+        "the dog, are kept and a is dropped. Step 2 extends both kept prefixes; of the four "
+        "continuations, the dog sat has the highest total and the cat followed by a full stop "
+        "the second, so they are kept and the others dropped: dog was not the best first word, "
+        "yet it leads the best total. Kept prefixes are drawn solid, dropped ones dashed.",
         "A beam keeps several prefixes alive, so a token that was not the best at its step "
         "can still lead the best total.",
         beam_search,

@@ -1,6 +1,7 @@
 """The diagrams in Chromium: light and dark, 1280 px and 390 px wide, on every page that has
 one. Axe passes (contrast included), each diagram text has at least 4.5:1 contrast against
-the shape it sits on, no text renders below 12 CSS px, and no diagram leaves the column
+the shape it sits on and is set in IBM Plex (loaded, not a fallback), no text renders below
+12 CSS px, and no diagram leaves the column
 (the page as a whole may still scroll sideways for other reasons: KaTeX's hidden MathML)."""
 from __future__ import annotations
 
@@ -72,6 +73,12 @@ MEASURE = """
                             + `the column ${column.left.toFixed(0)}..${column.right.toFixed(0)}`);
       const shapes = [...svg.querySelectorAll('rect, circle')];
       for (const text of svg.querySelectorAll('text')) {
+        // IBM Plex, the book's face, loaded: not a fallback that merely measures similarly
+        const family = getComputedStyle(text).fontFamily.split(',')[0].replace(/"/g, '').trim();
+        if (!family.startsWith('IBM Plex'))
+          entry.problems.push(`text "${text.textContent}" is set in ${family}, not IBM Plex`);
+        else if (!document.fonts.check(`16px "${family}"`, text.textContent))
+          entry.problems.push(`text "${text.textContent}": ${family} is not loaded`);
         const size = parseFloat(getComputedStyle(text).fontSize) * scale;
         entry.smallest = Math.min(entry.smallest, size);
         const t = text.getBoundingClientRect();

@@ -139,12 +139,20 @@ def test_classes_used_by_the_svgs_are_styled():
 
 
 # ----------------------------------------------------------------------------- numbers
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
+
+
 def svg_numbers(name):
-    """Every number written in a diagram's text (both layouts), as strings."""
+    """Every number written in a diagram (both layouts): its drawn text, and the title,
+    description and caption a reader hears or reads under it, as strings."""
     found = set()
     for path in DIAGRAM_DIR.glob(f"{name}*.svg"):
-        for text in ElementTree.fromstring(path.read_text(encoding="utf-8")).iter(SVG + "text"):
-            found.update(re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?", "".join(text.itertext())))
+        root = ElementTree.fromstring(path.read_text(encoding="utf-8"))
+        for text in root.iter(SVG + "text"):
+            found.update(NUMBER.findall("".join(text.itertext())))
+        for part in ("title", "desc"):
+            found.update(NUMBER.findall(root.find(SVG + part).text))
+        found.update(NUMBER.findall(root.get("data-caption")))
     return found
 
 
@@ -175,8 +183,10 @@ def expected_numbers():
         "03/rope-rotation": {"0", "1", "2", "3", format(rope_base, "g")},
         # the three (illustrative) scores and pycore's softmax of them
         "04/attention-one-query": _numbers(*scores, fmt=".1f") | _numbers(*weights, fmt=".2f"),
+        # the scores, the scale sqrt(d_k) and d_k of GPT-2 small, pycore's softmax of both
+        # rows; "0" and "1" are where a saturated weight and its slope go
         "05/softmax-saturation": (
-            _numbers(*sat_scores) | _numbers(scale)
+            _numbers(*sat_scores) | _numbers(scale, GPT2.d_head) | {"0", "1"}
             | {format(w, ".2f") for k in (1.0, scale) for w in pycore.softmax(sat_scores * k)}
         ),
         # GPT-2 small's heads and widths; "1, 2" are the axes swapped
@@ -185,19 +195,54 @@ def expected_numbers():
         "06/gqa": _numbers(LLAMA.n_heads, LLAMA.n_kv_heads, LLAMA.n_heads // LLAMA.n_kv_heads,
                            1),
         "07/pre-post-ln": {"2017", "2", "1"},  # the 2017 paper; GPT-2; x_l+1
-        "08/full-block": _numbers(GPT2.d_model, GPT2.d_ff, GPT2.n_heads),
-        "09/decoder-stack": {"1", "2", "0"},  # block numbers; masked weight 0
+        "08/full-block": _numbers(GPT2.d_model, GPT2.d_ff, GPT2.n_heads) | {"2"},  # GPT-2
+        "09/decoder-stack": {"1", "2", "0", "5"},  # block numbers; weight 0; the 5 x 5 mask
         "09/three-families": {"2017"},  # the original paper's year
         "10/cross-attention": set(),
-        "11/decoding-loop": {"1"},  # batch of one sequence
+        "11/decoding-loop": set(),
         "12/training-step": set(),
         "13/kv-cache": {"1", "2", "3", "4", "5"},  # steps; the 2 of K and V
-        "13/flash-tiles": set(),
-        "11/beam-search": {"1", "2"},  # steps; the beam width
+        "13/flash-tiles": {"4"},  # the 4 x 4 tiles
+        # steps, the beam width; each drawn prefix's total log-probability under pycore
+        "11/beam-search": {"1", "2"} | {format(-total, ".2f") for _, total in beam_totals()},
         "12/pipeline": {"1", "2", "3"},  # stage numbers
         "13/speculative": {"1"},  # min(1, p/q)
         "13/paged-attention": {str(i) for i in range(8)},  # physical block numbers
     }
+
+
+def beam_totals():
+    """[(words, total log-probability)] of the prefixes the beam-search diagram draws: every
+    child of the prompt, then every child of each prefix pycore.beam_search keeps."""
+    model = generator.TreeLM()
+    kept = [tuple(model.WORDS[i] for i in hyp.ids[1:])
+            for hyp in pycore.beam_search(model, model.ids(), generator.BEAM_WIDTH, 1)]
+    drawn = [(word,) for word in model.TREE[()]]
+    drawn += [parent + (word,) for parent in drawn if parent in kept
+              for word in model.TREE[parent]]
+    return [(words, pycore.sequence_log_prob(model, model.ids(*words)[None], 1))
+            for words in drawn]
+
+
+def test_beam_search_diagram_keeps_what_pycore_keeps():
+    """Solid boxes are the prefixes pycore.beam_search keeps at each step, dashed the rest,
+    and the caption's claim holds: the best total does not start with the best first word."""
+    model = generator.TreeLM()
+    drawn = [words for words, _ in beam_totals()]
+    kept = set()
+    for step in (1, 2):
+        kept |= {tuple(model.WORDS[i] for i in hyp.ids[1:])
+                 for hyp in pycore.beam_search(model, model.ids(), generator.BEAM_WIDTH, step)}
+    root = ElementTree.fromstring((DIAGRAM_DIR / "11" / "beam-search.svg").read_text("utf-8"))
+    boxes, elements = [], list(root)
+    for k, element in enumerate(elements):
+        if element.tag == SVG + "rect" and element.get("class") in ("box-accent", "box-dashed"):
+            word = elements[k + 1]
+            boxes.append((word.text, element.get("class") == "box-accent"))
+    assert boxes == [(words[-1], words in kept) for words in drawn]
+    best = pycore.beam_search(model, model.ids(), generator.BEAM_WIDTH, 2)[0]
+    first_best = max(model.TREE[()], key=model.TREE[()].get)
+    assert model.WORDS[best.ids[1]] != first_best
 
 
 def test_numbers_in_diagrams_come_from_pycore():
