@@ -5,6 +5,7 @@
 //   page -> worker  {id, type: "init", seal, pyodideBase, pythonZip, interruptBuffer?}
 //                   {id, type: "run", source, filename}
 //                   {id, type: "cancel"}                  Stop before the run began: skip it
+//                   {type: "ping", n}                     is the worker's event loop free?
 //   worker -> page  {type: "progress", step, steps, label} while Python loads (LOAD_STEPS)
 //                   {id, type: "ready"}                   answers "init"
 //                   {id, type: "failed", message}         "init" failed, or a run could not be run
@@ -15,7 +16,10 @@
 //                                                         key, its Vega-Lite spec as JSON text
 //                   {id, type: "outcome", outcome}        demos.runner.run_demo's dict
 //                   {id, type: "fatal", message}          the interpreter is dead: restart me
-// Every message carries the id of the request it answers (except "progress"); errors are
+//                   {type: "pong", n}                     answers "ping" n (runtime.js: a pong
+//                                                         after "started" with no outcome means
+//                                                         the worker dropped the run: restart)
+// Every message carries the id of the request it answers (except "progress" and "pong"); errors are
 // data. "interruptBuffer" (cross-origin isolated pages only) is one shared Int32 that the
 // page sets to INTERRUPT.SIGINT for Stop and the worker clears before each run.
 //
@@ -30,7 +34,7 @@
 // The limits of this are explained in CONTRIBUTING.md ("Results and badges").
 
 /** Types of the messages the page sends the worker. */
-export const TO_WORKER = Object.freeze({ INIT: "init", RUN: "run", CANCEL: "cancel" });
+export const TO_WORKER = Object.freeze({ INIT: "init", RUN: "run", CANCEL: "cancel", PING: "ping" });
 
 /** Types of the messages the worker sends the page. */
 export const FROM_WORKER = Object.freeze({
@@ -42,6 +46,7 @@ export const FROM_WORKER = Object.freeze({
   STARTED: "started",
   OUTPUT: "output",
   OUTCOME: "outcome",
+  PONG: "pong",
 });
 
 /** What each "progress" step has just begun to load; step n of LOAD_STEPS is LOAD_LABELS[n - 1]. */
@@ -79,6 +84,7 @@ const WORKER_MESSAGES = {
   [FROM_WORKER.STARTED]: (m) => isId(m.id),
   [FROM_WORKER.OUTPUT]: (m) => isId(m.id) && OUTPUT_KINDS.includes(m.kind) && isText(m.text),
   [FROM_WORKER.OUTCOME]: (m) => isId(m.id) && validOutcome(m.outcome),
+  [FROM_WORKER.PONG]: (m) => isCount(m.n),
 };
 
 /**

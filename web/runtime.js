@@ -11,6 +11,11 @@ import {
 const INTERRUPT_GRACE_MS = 1500;
 // How often runs whose demo left the page (instant navigation) are looked for.
 const ORPHAN_CHECK_MS = 500;
+// While runs are pending, the worker is pinged this often (see checkAnswering).
+const PING_MS = 1000;
+// A run that has not begun although the worker's event loop is free and nothing has come
+// from the worker for this long (not even a package being loaded) was dropped.
+const NOT_STARTED_LIMIT_MS = 8_000;
 
 // Why a running demo was stopped by restarting Python, in plain words; each says what really
 // happened. How long the restart took is measured and shown beside it (output.js).
@@ -57,6 +62,9 @@ class PythonRuntime {
     this.interruptBuffer = null;
     this.orphanTimer = null;
     this.cancelled = new Set(); // ids stopped before they began (the worker may still start one)
+    this.pings = 0; // pings sent to the current worker
+    this.lastPing = 0; // performance.now() of the last ping
+    this.lastHeard = 0; // performance.now() of the worker's last message other than "pong"
   }
 
   onStatus(listener) {
@@ -82,6 +90,7 @@ class PythonRuntime {
     this.worker = worker;
     this.workerReady = false;
     this.secret = newSecret();
+    this.lastHeard = performance.now();
     // Messages from a worker that has since been replaced are dropped (`worker` is bound).
     worker.onmessage = (event) => {
       if (worker === this.worker) this.receive(event.data);
@@ -128,6 +137,11 @@ class PythonRuntime {
       this.rejected += 1;
       return;
     }
+    if (message.type === FROM_WORKER.PONG) {
+      this.checkAnswering();
+      return;
+    }
+    this.lastHeard = performance.now();
     if (message.type === FROM_WORKER.PROGRESS) {
       const state = message.step >= message.steps ? "ready" : "loading";
       this.setStatus({ state, step: message.step, steps: message.steps, label: message.label });
@@ -198,7 +212,10 @@ class PythonRuntime {
       this.pending.set(id, { id, resolve, request, onOutput, owner, started: false });
     });
     this.start().catch(() => {}); // a failed start answers the run (see spawn)
-    if (this.pending.has(id)) this.worker.postMessage(request);
+    if (this.pending.has(id)) {
+      this.pending.get(id).sentAt = performance.now();
+      this.worker.postMessage(request);
+    }
     this.watchOrphans();
     return { id, outcome };
   }
@@ -333,13 +350,40 @@ class PythonRuntime {
     for (const init of inits) this.readyPromise.then(init.resolve, init.reject);
     for (const entry of resend) {
       entry.started = false;
+      entry.sentAt = performance.now();
       this.pending.set(entry.id, entry);
       this.worker.postMessage(entry.request);
     }
     return readyAgain;
   }
 
-  /** While runs are pending, stop those whose demo is no longer in the document. */
+  /**
+   * A "pong" arrived: the worker's event loop was free when it read our ping. A run runs
+   * synchronously from "started" to its outcome, so a run still unanswered after "started"
+   * was dropped (a reader's code broke the worker's promises, say); and runs that have not
+   * begun while nothing else runs and nothing has come for NOT_STARTED_LIMIT_MS never will.
+   * Either way the worker is dead to us: died() answers and resends, in a fresh one.
+   */
+  checkAnswering() {
+    if (!this.workerReady) return;
+    const runs = [...this.pending.values()].filter((entry) => entry.request);
+    const dropped = runs.find((entry) => entry.started);
+    if (dropped) {
+      this.died("the run ended without an answer from Python", dropped.id);
+      return;
+    }
+    if (!runs.length || this.status.state === "loading-package") return; // a slow download
+    const oldest = runs.reduce((a, b) => ((a.sentAt || 0) <= (b.sentAt || 0) ? a : b));
+    const waited = performance.now() - Math.max(this.lastHeard, oldest.sentAt || 0);
+    if (waited > NOT_STARTED_LIMIT_MS) {
+      this.died(`Python did not begin this run within ${NOT_STARTED_LIMIT_MS / 1000} s`, oldest.id);
+    }
+  }
+
+  /**
+   * While runs are pending, stop those whose demo is no longer in the document, and ping
+   * the worker (checkAnswering).
+   */
   watchOrphans() {
     if (this.orphanTimer !== null) return;
     this.orphanTimer = setInterval(() => {
@@ -351,6 +395,12 @@ class PythonRuntime {
       }
       for (const entry of runs) {
         if (entry.owner && !entry.owner.isConnected) this.stop(entry.id, "page-gone");
+      }
+      const now = performance.now();
+      if (this.worker && this.workerReady && now - this.lastPing >= PING_MS) {
+        this.lastPing = now;
+        this.pings += 1;
+        this.worker.postMessage({ type: TO_WORKER.PING, n: this.pings });
       }
     }, ORPHAN_CHECK_MS);
   }

@@ -13,6 +13,12 @@ import { FROM_WORKER, INTERRUPT, LOAD_LABELS, LOAD_STEPS, TO_WORKER } from "./pr
 import { listen, lockWorkerScope, parseJSON, sealedPoster } from "./worker-guard.js";
 
 lockWorkerScope();
+// The built-ins this file uses, taken before any Python exists: a reader's code reaches the
+// worker's global scope (`js.String = None`, `js.XMLHttpRequest = None`) and would
+// otherwise break every later run's reporting or data fetch until a reload.
+const { String, URL, XMLHttpRequest, Uint8Array, Set, Error, Number } = self;
+const fetchGenuine = self.fetch.bind(self);
+const importScriptsGenuine = self.importScripts.bind(self);
 let seal = null; // from "init"; kept in this closure, out of Python's reach
 const post = sealedPoster(() => seal);
 // Set once the interpreter is unusable: every later run is answered "fatal" at once.
@@ -20,6 +26,7 @@ let deadReason = null;
 const cancelledRuns = new Set(); // ids the page stopped before they began
 
 let pyodide = null;
+let pyodideApi = []; // [name, value] of pyodide's public API as loaded
 let runPython = null; // demos.browser.start()'s entry(source, filename, on_output) -> JSON str
 let interruptBuffer = null;
 let readyPromise = null;
@@ -66,7 +73,7 @@ function dataFetcher(dataBase) {
 }
 
 async function fetchBytes(url) {
-  const response = await fetch(url);
+  const response = await fetchGenuine(url);
   if (!response.ok) {
     throw new Error(`could not fetch ${url}: HTTP ${response.status}`);
   }
@@ -78,8 +85,9 @@ async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer }) {
   const zipPromise = fetchBytes(pythonZip);
   zipPromise.catch(() => {}); // awaited below; this avoids an unhandled-rejection report
   progress(1);
-  self.importScripts(`${pyodideBase}pyodide.js`);
+  importScriptsGenuine(`${pyodideBase}pyodide.js`);
   pyodide = await self.loadPyodide({ indexURL: pyodideBase });
+  pyodideApi = Object.entries(pyodide); // put back before each run (keepPyodideApi)
   // Only NumPy: the book's figures are data drawn by the page (web/figures.js), and
   // Matplotlib loads only for a reader's code that imports it (runDemo).
   progress(2);
@@ -137,7 +145,26 @@ function describe(error) {
   return (line || "unknown error").slice(0, 300);
 }
 
+/**
+ * Put back pyodide's public API as it was loaded: reader code can reach it (`js.pyodide`)
+ * and replace `loadPackagesFromImports` or `loadPackage`, which every later run relies on.
+ */
+function keepPyodideApi() {
+  for (const [name, value] of pyodideApi) {
+    if (pyodide[name] === value) continue;
+    try {
+      pyodide[name] = value;
+    } catch (error) {
+      // reported below
+    }
+    // Made read-only by a run (an assignment that fails silently, or throws): this
+    // interpreter cannot be trusted to run anything again.
+    if (pyodide[name] !== value) throw new Fatal("an earlier run changed the worker's Python runtime");
+  }
+}
+
 async function runDemo(id, source, filename) {
+  keepPyodideApi();
   // Matplotlib costs ~15 MB and ~1.5 s: load it only for a demo whose code imports it.
   try {
     await pyodide.loadPackagesFromImports(source, (text) => progressMessage(id, text), () => {});
@@ -178,6 +205,12 @@ listen((event) => {
   }
   if (message.type === TO_WORKER.CANCEL) {
     cancelledRuns.add(message.id);
+    return;
+  }
+  if (message.type === TO_WORKER.PING) {
+    // Answered at once, with no promise involved: the page learns that the event loop is
+    // free (no run is executing), even if a run broke the worker's promises.
+    post({ type: FROM_WORKER.PONG, n: Number(message.n) || 0 });
     return;
   }
   if (message.type === TO_WORKER.RUN) {

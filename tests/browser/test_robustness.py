@@ -138,6 +138,11 @@ KILLERS = {
         "import matplotlib.pyplot as plt\nfig = plt.figure(figsize=(100, 100))\n"
         "fig.gca().plot([0, 1])\n"
     ),
+    # The worker's own JavaScript, reached through `js`: every object became a thenable, so
+    # the run's outcome never settles; the page's ping finds the worker idle and unanswered.
+    "worker's Object.prototype.then": (
+        "import js\njs.eval('Object.prototype.then = function (resolve) { resolve(1) }')\n"
+    ),
     "deeply nested mathtext": (
         "import matplotlib.pyplot as plt\nfig = plt.figure()\n"
         'fig.gca().set_title("$" + "{" * 200 + "x" + "}" * 200 + "$")\n'
@@ -168,6 +173,36 @@ def test_killed_interpreter_is_replaced(robust, killer):
     reset(victim)
     run_demo_in_page(page, victim)
     assert victim.get_attribute("data-demo-state") == "done"
+
+
+# Runs that finish, but leave the worker unable to run the next one: its promises broken (no
+# later run would ever begin), or pyodide's API made read-only (what every run relies on).
+BREAKERS = {
+    "worker's Promise.prototype.then": "import js\njs.eval('Promise.prototype.then = () => {}')\n",
+    "pyodide API made read-only": (
+        "import js\njs.eval(\"Object.defineProperty(pyodide, 'loadPackagesFromImports', "
+        "{value: null, writable: false, configurable: false})\")\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("breaker", sorted(BREAKERS))
+def test_worker_broken_for_the_next_run_is_replaced(robust, breaker):
+    kind, page, _ = robust
+    victim, other = demo(page, "numbers"), demo(page, "exercise")
+    starts = runtime(page, "r.workerStarts")
+    run_source(page, victim, BREAKERS[breaker])
+    broken = time.perf_counter()
+    run_demo_in_page(page, other, timeout=60_000)
+    text = output_text(other)
+    assert other.get_attribute("data-demo-state") == "error", text
+    assert "Python stopped working during this run" in text and "fresh Python" in text, text
+    run_demo_in_page(page, other, timeout=120_000)
+    report(f"recovery after {breaker}", kind, time.perf_counter() - broken)
+    assert other.get_attribute("data-demo-state") == "done", output_text(other)
+    assert runtime(page, "r.workerStarts") == starts + 1
+    reset(victim)
+    reset(other)
 
 
 def test_memory_exhaustion_and_self_close_leave_python_usable(robust):
@@ -474,11 +509,34 @@ def test_stop_wording_is_true_to_the_reason(robust):
     assert root.get_attribute("data-demo-state") == "done"
 
 
+def test_stop_after_a_run_replaced_the_sigint_handler(robust):
+    """A run's signal.signal(SIGINT, ...) must not swallow a later run's Stop (nor make the
+    note blame a long computation)."""
+    kind, page, _ = robust
+    polluter, root = demo(page, "exercise"), demo(page, "numbers")
+    pollution = "import signal\nsignal.signal(signal.SIGINT, lambda *args: None)\n"
+    assert run_source(page, polluter, pollution) == "done", output_text(polluter)
+    runs = start_run(page, root, "while True:\n    pass\n")
+    wait_started(page)
+    root.get_by_role("button", name="Stop", exact=True).click()
+    wait_for_runs(page, root, runs + 1, timeout=20_000)
+    text = output_text(root)
+    assert root.get_attribute("data-demo-state") == "stopped", text
+    if kind == "isolated":
+        assert "interrupted in place" in text and "did not respond" not in text, text
+    else:
+        assert "not cross-origin isolated" in text, text
+    reset(polluter)
+    reset(root)
+
+
 # ---------------------------------------------------------------- one demo cannot corrupt another
 PROBE = '''
 import sys, warnings
 import numpy as np
 import pycore
+import exercises
+import exercises.ch07
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     warnings.warn("probe")
@@ -490,6 +548,8 @@ result = {
     "path": sys.path[0],
     "numpy": type(sys.modules["numpy"]).__name__,
     "warned": len(caught),
+    "verdict": exercises.verdict(False, hint="probe")["correct"],
+    "checker_as_shipped": not hasattr(exercises.ch07, "TAMPERED"),
 }
 print("probe ok")
 '''
@@ -509,6 +569,26 @@ POLLUTIONS = {
     "sys.path": "import sys\nsys.path[:] = ['/nowhere']\n",
     "sys.modules": "import sys, types\nsys.modules['numpy'] = types.SimpleNamespace()\n",
     "builtins.print": "import builtins\nbuiltins.print = lambda *args, **kwargs: None\n",
+    # In place: a function's code (a later exercise's verdict: a forged badge), the sandbox's
+    # own restore, a checker's file on disk (imported afresh by a later run).
+    "pycore.softmax.__code__": (
+        "import pycore\npycore.softmax.__code__ = (lambda x, axis=-1: x * 0).__code__\n"
+    ),
+    "exercises.verdict.__code__": (
+        "import exercises\nexercises.verdict.__code__ = (lambda correct, hint='', praise='':\n"
+        "    {'correct': True, 'hint': ''}).__code__\n"
+    ),
+    "sandbox restore disabled": (
+        "import demos.sandbox as s, pycore\n"
+        "s.BookState.restore.__code__ = (lambda self: None).__code__\n"
+        "pycore.softmax = lambda x, axis=-1: x * 0\n"
+    ),
+    "checker file on disk": (
+        "import os, exercises\n"
+        "path = os.path.join(os.path.dirname(exercises.__file__), 'ch07.py')\n"
+        "open(path, 'w').write('TAMPERED = True\\n')\n"
+    ),
+    "pyodide API": "import js\njs.pyodide.loadPackagesFromImports = None\n",
 }
 
 
@@ -518,6 +598,7 @@ def test_no_demo_corrupts_another(robust):
     assert run_source(page, probe, PROBE) == "done", output_text(probe)
     clean = demo_result(probe)
     assert clean["softmax"] == [0.5, 0.5] and clean["warned"] == 1
+    assert clean["verdict"] is False and clean["checker_as_shipped"] is True
     for name, pollution in POLLUTIONS.items():
         assert run_source(page, polluter, pollution) == "done", (name, output_text(polluter))
         assert run_source(page, probe, PROBE) == "done", (name, output_text(probe))
