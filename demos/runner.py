@@ -22,20 +22,27 @@ FIGURE_SCALE = 2
 # The largest integer a JavaScript number (IEEE double) holds exactly.
 LIVE_FIGURE_SECONDS = 0.25  # a figure shown with a key goes to the page at most this often
 MAX_EXACT_INTEGER = 2**53
+MAX_RESULT_DEPTH = 40  # levels of nesting in a result (a 40-d array is far beyond any demo)
 
 
-def to_jsonable(value):
+def to_jsonable(value, depth=0):
     """Convert NumPy arrays and scalars (recursively) into plain JSON values.
 
     Non-finite floats become ``None``, since JSON has no NaN or infinity. An integer beyond
     ``2**53`` raises TypeError: the page reads JSON numbers as doubles, which would change it.
+    So does a value nested deeper than ``MAX_RESULT_DEPTH`` (or one that contains itself):
+    in the browser, deep recursion overflows the JavaScript stack before Python notices.
     """
+    if depth > MAX_RESULT_DEPTH:
+        raise TypeError(f"result is nested more than {MAX_RESULT_DEPTH} levels deep or "
+                        "contains itself; give a tree of numbers, strings, bools, lists, "
+                        "dicts or NumPy arrays")
     if isinstance(value, dict):
-        return {str(key): to_jsonable(item) for key, item in value.items()}
+        return {str(key): to_jsonable(item, depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(item) for item in value]
+        return [to_jsonable(item, depth + 1) for item in value]
     if hasattr(value, "tolist") and callable(value.tolist):  # NumPy array or scalar
-        return to_jsonable(value.tolist())
+        return to_jsonable(value.tolist(), depth + 1)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_EXACT_INTEGER:
         raise TypeError(
             f"result holds the integer {value}, beyond 2**53 = {MAX_EXACT_INTEGER}: the page "

@@ -1,4 +1,6 @@
 """demos/runner.py: a reader's code, whatever it does, is answered as data (issue 15)."""
+import numpy as np
+
 from demos.runner import MAX_EXACT_INTEGER, run_demo
 
 
@@ -12,7 +14,10 @@ def test_integers_beyond_two_to_the_53_are_rejected_clearly():
 def test_a_result_that_contains_itself_is_an_error_not_a_crash():
     outcome = run_demo("a = []\na.append(a)\nresult = a\n")
     assert outcome["result"] is None
-    assert outcome["error"].startswith("TypeError: result is nested too deeply or contains itself")
+    assert outcome["error"].startswith("TypeError: result is nested more than 40 levels deep "
+                                       "or contains itself")
+    deep = run_demo("import numpy as np\nresult = np.zeros((1,) * 30).tolist()\n")
+    assert deep["error"] is None and deep["result"] == np.zeros((1,) * 30).tolist()
 
 
 def test_a_result_whose_conversion_raises_is_an_error_not_a_crash():
