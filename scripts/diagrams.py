@@ -473,7 +473,7 @@ def softmax_saturation(layout):
             x = 40 + i * 72
             d.rect(x, base - 100 * w, 24, max(100 * w, 0.5), "bar", rx=2)
             d.rect(x + 26, base - 100 * g, 16, max(100 * g, 0.5), "bar-link", rx=2)
-            d.text(x + 12, base - 100 * w - 6, f"{w:.2f}", size=12.5, cls="ink", font=MONO)
+            d.text(x + 12, base - 100 * w - 6, f"{w:.2f}", size=13, cls="ink", font=MONO)
             d.text(x + 21, base + 18, f"s={SATURATION_SCORES[i]:g}", size=13, cls="muted",
                    font=MONO)
         d.line((30, base), (320, base), cls="axis")

@@ -89,7 +89,7 @@ def test_svg_is_valid_and_accessible(path):
     assert texts, "a diagram with no text label"
     for text in texts:
         assert "".join(text.itertext()).strip(), "an empty <text>"
-        assert float(text.get("font-size")) >= 12.5, ElementTree.tostring(text)
+        assert float(text.get("font-size")) >= 13, ElementTree.tostring(text)
 
 
 COLOUR_LITERAL = re.compile(r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch)\(")
