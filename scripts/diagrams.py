@@ -648,12 +648,12 @@ def decoder_stack(layout):
     """09: the decoder stack, and the causal mask every block applies."""
     d = Drawing(340, 450)
     cx, bw = 84, 150
-    steps = [(410, "ids  (B, T)", "box"), (330, "E[ids] + positions", "box"),
+    steps = [(410, "ids  (B, T)", "box"), (330, "E[ids] (+ positions)", "box"),
              (262, "block 1", "box-accent"), (202, "block 2", "box-accent"),
              (122, "block L", "box-accent"), (62, "LN, · Eᵀ", "box"),
              (4, "logits  (B, T, V)", "box")]
     for y, label, cls in steps:
-        d.box(cx - bw / 2, y, bw, 34, [(label, M) if "(" in label else label], cls=cls, size=13)
+        d.box(cx - bw / 2, y, bw, 34, [(label, M) if "(B" in label else label], cls=cls, size=13)
     for (y0, _, _), (y1, _, _) in zip(steps, steps[1:]):
         if y0 - y1 > 70 and y1 < 300:
             d.text(cx, (y0 + y1 + 34) / 2 + 6, "⋮", size=16, cls="muted")
@@ -1167,7 +1167,8 @@ DIAGRAMS = [
     ),
     Diagram(
         "09/decoder-stack", "The decoder stack and its causal mask",
-        "Left: token ids (B, T) are embedded with positions into (B, T, d_model), pass through "
+        "Left: token ids (B, T) are embedded, with positions added unless they are rotary, "
+        "into (B, T, d_model), pass through "
         "block 1, block 2 up to block L, then a final LayerNorm and the tied output "
         "projection E transposed give logits (B, T, V). Right: the causal mask used in every "
         "block, a 5 by 5 grid in which row t keeps the keys s up to t and the cells above the "
