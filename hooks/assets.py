@@ -1,6 +1,7 @@
 """MkDocs hook: vendor the site's static assets from node_modules, so nothing comes from a CDN.
 
-- KaTeX (``node_modules/katex/dist``) -> ``assets/build/katex/`` (CSS, JS, auto-render, fonts).
+- KaTeX (``node_modules/katex/dist``) -> ``assets/build/katex/`` (CSS and fonts; the formulas
+  are typeset at build time by ``hooks/maths.py``).
 - IBM Plex Sans / Serif / Mono (``node_modules/@fontsource/*``) -> ``assets/build/fonts/``,
   with a generated ``fonts.css`` holding the ``@font-face`` rules (latin + latin-ext, woff2).
 - Checks that the browser runtime bundle (``docs/assets/build/itt.js``, written by
@@ -46,7 +47,7 @@ def on_config(config):
     """Fail early, with the fix, when the front-end build or the npm packages are missing."""
     bundle = Path(config["docs_dir"]) / BUILD_URI / "itt.js"
     _require(bundle, "run `npm run build` (bash scripts/setup.sh does it) to bundle web/")
-    _require(KATEX_DIST / "katex.min.js", "run `npm ci` to install KaTeX")
+    _require(KATEX_DIST / "katex.min.css", "run `npm ci` to install KaTeX")
     for family in FONT_CUTS:
         _require(NODE_MODULES / "@fontsource" / family, "run `npm ci` to install the fonts")
     return config
@@ -92,8 +93,7 @@ def on_files(files, config):
     for path in sorted(KATEX_DIST.rglob("*")):
         relative = path.relative_to(KATEX_DIST).as_posix()
         wanted = (
-            relative in ("katex.min.css", "katex.min.js", "contrib/auto-render.min.js")
-            or relative.startswith("fonts/")
+            relative == "katex.min.css" or relative.startswith("fonts/")
         )
         if path.is_file() and wanted:
             _add(files, config, f"{BUILD_URI}/katex/{relative}", path=path)

@@ -26,7 +26,7 @@ export function readConfig() {
   } catch (error) {
     console.warn("itt-config is not valid JSON; using the default runtime URLs", error);
   }
-  const config = { ...defaults, ...given };
+  const config = { ...defaults, ...given, hasDemos: given.hasDemos === true };
   // Resolve against the page so "/assets/..." and relative forms both work.
   for (const key of Object.keys(defaults)) config[key] = new URL(config[key], location.href).href;
   if (!config.pyodideBase.endsWith("/")) config.pyodideBase += "/";

@@ -1,7 +1,7 @@
 // Page script (docs/assets/build/itt.js): enhances every demo on each page view.
 //
-// Python starts as soon as a page with demos has loaded (DOMContentLoaded), in its worker,
-// off the main thread: the text is readable at once, and the first Run finds Python ready or
+// Python starts as soon as this script runs on a page with demos, in its worker, off the
+// main thread: the text is readable at once, and the first Run finds Python ready or
 // nearly (starting it only when a demo scrolled into view cost chapter 04 about 2.5 s of its
 // first result, measured with bench/bench_page.py). Pages without demos never start it.
 //
@@ -19,13 +19,15 @@ import { loadFigures } from "./figure-loader.js";
 
 const config = readConfig();
 const runtime = getRuntime(config);
-// At DOMContentLoaded, before Material's document$ and the editors: the page's own scripts
-// have arrived (on a slow network Pyodide's 27 MB would otherwise delay them), and the
-// worker's downloads begin without waiting for the editors to be built.
+// This script loads async in <head> (overrides/main.html). A page whose build says it has
+// demos (config.hasDemos) starts Python at once, while the rest of the page still parses;
+// the worker's downloads then overlap the page's own. Any other page looks for demos once it
+// is parsed.
 function startIfDemos() {
   if (document.querySelector(".itt-demo")) runtime.start().catch(() => {});
 }
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startIfDemos);
+if (config.hasDemos) runtime.start().catch(() => {});
+else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startIfDemos);
 else startIfDemos();
 
 // Figures built at build time are drawn by the renderer that draws live ones, as soon as the

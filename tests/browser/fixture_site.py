@@ -88,5 +88,11 @@ def build_fixture_site(target: Path) -> Path:
     write_python_zip(assets / "python.zip")
     shutil.copy(REPO / "docs" / "stylesheets" / "theme.css", target / "theme.css")
     for name, demo_names in PAGES.items():
-        (target / name).write_text(page_markup(name, demo_names), encoding="utf-8")
+        page = demos_hook.link_static_figures(page_markup(name, demo_names),
+                                              f"/{demos_hook.STATIC_URI}/")
+        (target / name).write_text(page, encoding="utf-8")
+    figures = target / demos_hook.STATIC_URI
+    figures.mkdir(parents=True, exist_ok=True)
+    for name, svg in demos_hook.static_figure_files().items():
+        (figures / name).write_text(svg, encoding="utf-8")
     return target

@@ -37,7 +37,8 @@ def test_demo_html_follows_the_dom_contract(demo_dir):
     assert meta["result"]["weights"] == [[0.25, 0.75], [0.5, 0.5]]
     assert meta["result"]["tricky"] == "</script><b>"
     assert meta["params"][0]["name"] == "scale" and meta["params"][0]["line"] == 1
-    assert '<pre class="itt-demo-source" tabindex="0"><code class="language-python">' in block
+    assert ('<pre class="itt-demo-source" tabindex="0" data-search-exclude>'
+            '<code class="language-python">') in block, "the code stays out of the search index"
     assert "print(&quot;&lt;img src=x onerror=alert(1)&gt;&quot;)" in block
     assert '<div class="itt-demo-output" data-demo-output aria-live="polite">' in block
     assert "data-build-output" in block and "computed at build time (CPython)" in block
@@ -62,16 +63,22 @@ def test_figures_become_specs_with_static_svg_caption_and_alt(demo_dir):
     assert spec["usermeta"]["itt"]["caption"] == "Weights </template><b>"
     cells = {(row["r"], row["c"]): row for row in spec["data"]["values"]}
     assert cells[(1, 0)]["value"] == 0.25 and cells[(0, 1)]["masked"] is True
-    static = re.search(r'<div class="itt-chart-static" role="img" aria-label="([^"]*)">(.*?)</div>',
-                       figure, re.S)
+    static = re.search(r'<div class="itt-chart-static" role="img" aria-label="([^"]*)">'
+                       r'<img src="itt-static-figure:([^"]+)" alt="" width="(\d+)" height="(\d+)"'
+                       r' loading="lazy" decoding="async"></div>', figure, re.S)
     assert "Heatmap of value" in static.group(1) and "&lt;i&gt;" in static.group(1)
-    svg = static.group(2)
+    assert static.group(2) == "itt-fig-98-figure-1.svg"
+    # The drawing is a file of its own (on_post_build writes it), its size kept by the <img>.
+    svg = demos_hook.static_figure_files()[static.group(2)]
+    assert f'width="{static.group(3)}"' in svg and f'height="{static.group(4)}"' in svg
+    linked = demos_hook.link_static_figures(figure, "../../assets/figures/")
+    assert 'src="../../assets/figures/itt-fig-98-figure-1.svg"' in linked
     assert svg.startswith("<svg") and "<script" not in svg and "<i>" not in svg
     assert "&lt;i&gt;" in svg, "tick labels are escaped text inside the SVG"
     ids = re.findall(r'\bid="([^"]+)"', svg)
     assert ids and all(name.startswith("itt-fig-98-figure-1-") for name in ids)
     assert "<figcaption>Weights &lt;/template&gt;&lt;b&gt;</figcaption>" in figure
-    assert "<img" not in block
+    assert "itt-demo-figure" not in block, "no Matplotlib image"
 
 
 def test_matplotlib_figures_stay_images_at_2x(demo_dir):

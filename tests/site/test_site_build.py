@@ -39,7 +39,9 @@ def test_runtime_config_resolves_from_every_depth(built_site):
     for page in ["index.md", "chapters/04-attention.md", "api.md"]:
         built = page_for(built_site, page)
         config = _runtime_config(built.read_text(encoding="utf-8"))
-        assert set(config) == {"pyodideBase", "pythonZip", "workerUrl"}
+        assert set(config) == {"pyodideBase", "pythonZip", "workerUrl", "hasDemos"}
+        # A page with demos starts Python as soon as its script runs (web/main.js).
+        assert config["hasDemos"] is (page != "api.md"), f"{page}: hasDemos is wrong"
         page_url = "https://host.example/sub/" + built.relative_to(built_site).as_posix()
         for key, name in (("pyodideBase", "pyodide.js"), ("pythonZip", ""), ("workerUrl", "")):
             url = urljoin(urljoin(page_url, config[key]), name)
@@ -50,13 +52,26 @@ def test_runtime_config_resolves_from_every_depth(built_site):
 
 def test_runtime_bundle_and_maths_are_loaded(built_site):
     page = page_for(built_site, "index.md").read_text(encoding="utf-8")
-    for asset in ["assets/build/itt.js", "assets/build/katex/katex.min.js",
-                  "assets/build/katex/contrib/auto-render.min.js", "javascripts/katex-init.js",
-                  "javascripts/scroll-focus.js",
+    for asset in ["assets/build/itt.js", "javascripts/scroll-focus.js",
                   "assets/build/fonts/fonts.css", "assets/build/katex/katex.min.css",
                   "stylesheets/theme.css"]:
         assert f'"{asset}"' in page, f"index.html does not load {asset}"
         assert (built_site / asset).is_file(), f"{asset} is not in the site"
+    # The maths is typeset at build time (hooks/maths.py): no KaTeX script reaches the page.
+    assert "katex.min.js" not in page and "auto-render" not in page
+    assert not (built_site / "assets/build/katex/katex.min.js").exists()
+    fonts = list((built_site / "assets/build/katex/fonts").glob("*.woff2"))
+    assert fonts, "KaTeX's fonts are not in the site"
+
+
+def test_every_formula_is_typeset_at_build_time(built_site):
+    """No page is left with raw \\( \\) or \\[ \\] TeX for the browser to render."""
+    for page, _ in docs_pages():
+        built = page_for(built_site, page).read_text(encoding="utf-8")
+        for match in re.finditer(r'<(span|div) class="arithmatex">(.{0,40})', built, re.S):
+            assert match.group(2).startswith('<span class="katex'), (
+                f"{page}: formula not typeset: {match.group(2)!r}")
+        assert "katex-error" not in built, f"{page}: KaTeX rejected a formula"
 
 
 def test_fonts_are_self_hosted(built_site):
@@ -83,3 +98,20 @@ def test_references_page_has_the_required_papers(built_site):
                "elhage2021", "phuong2022", "li2018"]
     missing = [anchor for anchor in anchors if f'id="{anchor}"' not in page]
     assert not missing, f"references page lacks {missing}"
+
+
+def test_search_index_holds_prose_not_code_or_drawings(built_site):
+    """Demo code, figure drawings and their data stay out of the search index.
+
+    Material's search worker downloads and indexes search_index.json on every page view,
+    while Python loads: each kilobyte here is paid before the first live result.
+    """
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    chapters = [doc for doc in index["docs"] if doc["location"].startswith("chapters/")]
+    text = " ".join(doc["text"] for doc in chapters)
+    assert "@param" not in text, "a demo's code is in the search index"
+    assert "import pycore as pc" not in text, "a demo's code is in the search index"
+    assert '"$schema"' not in text, "a figure's spec is in the search index"
+    # The prose and the build-time output are still found.
+    assert "Output computed at build time" in text
+    assert any("softmax" in doc["text"] for doc in chapters)
