@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -95,12 +97,35 @@ def run_demo_in_page(page, root, timeout=RUN_TIMEOUT_MS):
     wait_for_runs(page, root, before + 1, timeout)
 
 
+# What the page knows about a demo and the runtime, for a run that did not finish in time.
+_RUN_STATE_JS = """element => {
+  const runtime = window.__ittRuntime;
+  const output = element.querySelector('[data-demo-output]');
+  return {
+    demo: element.dataset.demo, state: element.dataset.demoState || null,
+    runs: element.dataset.demoRuns || null,
+    output: output ? output.innerText.slice(-600) : null,
+    runtime: runtime ? {
+      status: runtime.status, pending: runtime.pending.size, workerStarts: runtime.workerStarts,
+      workerReady: runtime.workerReady, deaths: runtime.deaths, restarts: runtime.restarts,
+      rejected: runtime.rejected,
+    } : null,
+  };
+}"""
+
+
 def wait_for_runs(page, root, count, timeout=RUN_TIMEOUT_MS):
-    page.wait_for_function(
-        "([element, count]) => Number(element.dataset.demoRuns || 0) >= count",
-        arg=[root.element_handle(), count],
-        timeout=timeout,
-    )
+    """Wait until demo ``root`` has finished ``count`` runs; on a timeout, say what it was doing."""
+    try:
+        page.wait_for_function(
+            "([element, count]) => Number(element.dataset.demoRuns || 0) >= count",
+            arg=[root.element_handle(), count],
+            timeout=timeout,
+        )
+    except PlaywrightTimeoutError:
+        state = page.evaluate(_RUN_STATE_JS, root.element_handle())
+        raise AssertionError(f"run {count} did not finish within {timeout / 1000:.0f} s; "
+                             f"the page says: {json.dumps(state, default=str)}") from None
 
 
 def demo_result(root):
