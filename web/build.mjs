@@ -43,6 +43,8 @@ async function copyPyodide() {
 async function bundle() {
   const common = { bundle: true, minify: true, target: ["es2020"], legalComments: "none", logLevel: "warning" };
   await build({ ...common, entryPoints: [join(root, "web", "main.js")], outfile: join(out, "itt.js"), format: "iife" });
+  // Starts the worker at the top of <head> on a page with demos (web/boot.js): tiny, on purpose.
+  await build({ ...common, entryPoints: [join(root, "web", "boot.js")], outfile: join(out, "itt-boot.js"), format: "iife" });
   // A classic worker: Pyodide 0.17 loads itself and its packages with importScripts.
   await build({ ...common, entryPoints: [join(root, "web", "worker.js")], outfile: join(out, "itt-worker.js"), format: "iife" });
   // The figure renderer (Vega, Vega-Lite, vega-embed): its own bundle, loaded only by pages
@@ -55,6 +57,6 @@ await mkdir(out, { recursive: true });
 await bundle();
 const copied = await copyPyodide();
 console.log(
-  `web/build.mjs: itt.js, itt-worker.js, itt-figures.js, itt.css; Pyodide ${copied.files} files, ` +
+  `web/build.mjs: itt.js, itt-boot.js, itt-worker.js, itt-figures.js, itt.css; Pyodide ${copied.files} files, ` +
   `${(copied.bytes / 1e6).toFixed(1)} MB (${copied.packages.join(", ")})`,
 );

@@ -2,7 +2,7 @@
 // the build-time ones embedded in the page and the live ones a run returns, the same way.
 //
 // Loaded only by pages that show a figure (web/figure-loader.js), so text-only pages never
-// download Vega. It exposes `self.ittFigures = {draw, drawAll, redrawAll}`.
+// download Vega. It exposes `self.ittFigures = {draw, drawFigure, drawAll, redrawAll}`.
 //
 // - Colours, fonts and sizes come from web/figure-theme.json, whose `var(--name)` strings are
 //   read from the theme's CSS for the palette shown; a palette switch redraws every figure.
@@ -258,15 +258,16 @@ function specOf(figure) {
   }
 }
 
+/** Draw one build-time figure (its spec is in its template) unless it is drawn already. */
+export function drawFigure(figure) {
+  if (drawn.has(figure) && figure.isConnected) return Promise.resolve();
+  const spec = specOf(figure);
+  return spec ? draw(figure, spec) : Promise.resolve();
+}
+
 /** Draw every build-time figure under `root` that is not drawn yet. */
 export function drawAll(root = document) {
-  const jobs = [];
-  for (const figure of root.querySelectorAll("figure.itt-chart")) {
-    if (drawn.has(figure) && figure.isConnected) continue;
-    const spec = specOf(figure);
-    if (spec) jobs.push(draw(figure, spec));
-  }
-  return Promise.all(jobs);
+  return Promise.all([...root.querySelectorAll("figure.itt-chart")].map(drawFigure));
 }
 
 /** Redraw every figure on the page (palette switch), or those whose width changed. */
@@ -295,4 +296,4 @@ addEventListener("resize", () => {
   resizeTimer = setTimeout(() => redrawAll({ onlyResized: true }), 200);
 });
 
-self.ittFigures = { draw, drawAll, redrawAll, fitSpec };
+self.ittFigures = { draw, drawFigure, drawAll, redrawAll, fitSpec };

@@ -15,7 +15,7 @@
 import { readConfig } from "./config.js";
 import { getRuntime } from "./runtime.js";
 import { enhanceDemo } from "./demo.js";
-import { loadFigures } from "./figure-loader.js";
+import { scheduleFigures } from "./figure-schedule.js";
 
 const config = readConfig();
 const runtime = getRuntime(config);
@@ -30,20 +30,13 @@ if (config.hasDemos) runtime.start().catch(() => {});
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startIfDemos);
 else startIfDemos();
 
-// Figures built at build time are drawn by the renderer that draws live ones, as soon as the
-// page shows (their static SVG stands in until then). Matplotlib is never preloaded: the
-// worker loads it only for code that imports it.
-function drawFigures() {
-  if (!document.querySelector("figure.itt-chart")) return;
-  loadFigures(config).then(
-    (renderer) => renderer.drawAll(document),
-    (error) => console.warn(`figures stay static: ${error.message}`),
-  );
-}
-
+// Figures built at build time are drawn by the renderer that draws live ones: those near the
+// screen at once, the rest once Python is ready (figure-schedule.js; their static SVG stands
+// in until then). Matplotlib is never preloaded: the worker loads it only for code that
+// imports it.
 function enhancePage() {
   const roots = [...document.querySelectorAll(".itt-demo")];
-  drawFigures();
+  scheduleFigures(document, config, roots.length ? runtime.start() : null);
   // Each demo on its own: one that cannot be enhanced must not stop the others.
   roots.forEach((root) => {
     try {

@@ -2,7 +2,8 @@
 // constants both sides share. Both import this module; neither writes a message type as a
 // bare string.
 //
-//   page -> worker  {id, type: "init", seal, pyodideBase, pythonZip, interruptBuffer?}
+//   page -> worker  {type: "boot", pyodideBase}             begin loading Pyodide + NumPy (boot.js)
+//                   {id, type: "init", seal, pyodideBase, pythonZip, interruptBuffer?}
 //                   {id, type: "run", source, filename}
 //                   {id, type: "cancel"}                  Stop before the run began: skip it
 //                   {type: "ping", n}                     is the worker's event loop free?
@@ -34,7 +35,9 @@
 // The limits of this are explained in CONTRIBUTING.md ("Results and badges").
 
 /** Types of the messages the page sends the worker. */
-export const TO_WORKER = Object.freeze({ INIT: "init", RUN: "run", CANCEL: "cancel", PING: "ping" });
+export const TO_WORKER = Object.freeze({
+  BOOT: "boot", INIT: "init", RUN: "run", CANCEL: "cancel", PING: "ping",
+});
 
 /** Types of the messages the worker sends the page. */
 export const FROM_WORKER = Object.freeze({

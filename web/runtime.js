@@ -86,7 +86,11 @@ class PythonRuntime {
 
   spawn() {
     this.workerStarts += 1;
-    const worker = new Worker(this.config.workerUrl);
+    // The first start takes over the worker boot.js started at the top of the page, which
+    // is already loading Pyodide; a restart starts a fresh one.
+    const early = self.__ittBootWorker;
+    self.__ittBootWorker = null;
+    const worker = early || new Worker(this.config.workerUrl);
     this.worker = worker;
     this.workerReady = false;
     this.secret = newSecret();
@@ -127,6 +131,11 @@ class PythonRuntime {
         entry.resolve(failure(`Python could not start: ${error.message}`));
       }
     });
+    if (worker.ittBootError) {
+      // boot.js saw the worker fail before this runtime listened: report it, as onerror would.
+      const reason = `the worker failed: ${worker.ittBootError}`;
+      queueMicrotask(() => worker === this.worker && this.died(reason, null));
+    }
     return ready;
   }
 

@@ -80,18 +80,38 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+// Loading Pyodide and NumPy, begun by "boot" (web/boot.js, while the page is still parsing)
+// or else by "init": {pyodide, numpy}, two promises.
+let booted = null;
+
+/** Begin loading Pyodide and then NumPy from `pyodideBase`, once: the slow part of starting. */
+function boot(pyodideBase) {
+  if (!booted) {
+    const interpreter = (async () => {
+      importScriptsGenuine(`${pyodideBase}pyodide.js`);
+      pyodide = await self.loadPyodide({ indexURL: pyodideBase });
+      pyodideApi = Object.entries(pyodide); // put back before each run (keepPyodideApi)
+    })();
+    // Only NumPy: the book's figures are data drawn by the page (web/figures.js), and
+    // Matplotlib loads only for a reader's code that imports it (runDemo).
+    const numpy = interpreter.then(() => pyodide.loadPackage(["numpy"], () => {}, () => {}));
+    // Awaited by "init", which reports a failure; until then it must not count as unhandled.
+    interpreter.catch(() => {});
+    numpy.catch(() => {});
+    booted = { pyodide: interpreter, numpy };
+  }
+  return booted;
+}
+
 async function initialise({ pyodideBase, pythonZip, interruptBuffer: buffer }) {
   // The zip is fetched while the interpreter boots: the two downloads overlap.
   const zipPromise = fetchBytes(pythonZip);
   zipPromise.catch(() => {}); // awaited below; this avoids an unhandled-rejection report
   progress(1);
-  importScriptsGenuine(`${pyodideBase}pyodide.js`);
-  pyodide = await self.loadPyodide({ indexURL: pyodideBase });
-  pyodideApi = Object.entries(pyodide); // put back before each run (keepPyodideApi)
-  // Only NumPy: the book's figures are data drawn by the page (web/figures.js), and
-  // Matplotlib loads only for a reader's code that imports it (runDemo).
+  const booting = boot(pyodideBase);
+  await booting.pyodide;
   progress(2);
-  await pyodide.loadPackage(["numpy"], () => {}, () => {});
+  await booting.numpy;
   progress(3);
   pyodide._module.FS.writeFile(ZIP_PATH, await zipPromise);
   const start = pyodide.runPython(UNPACK_PYTHON);
@@ -201,6 +221,10 @@ listen((event) => {
         post({ id: message.id, type: FROM_WORKER.FAILED, message: describe(error) });
       },
     );
+    return;
+  }
+  if (message.type === TO_WORKER.BOOT) {
+    boot(String(message.pyodideBase));
     return;
   }
   if (message.type === TO_WORKER.CANCEL) {

@@ -50,6 +50,31 @@ def test_runtime_config_resolves_from_every_depth(built_site):
             assert target.is_file(), f"{page}: {key} -> {url} is not in the site"
 
 
+BOOT_SCRIPT = re.compile(
+    r'<script async src="([^"]*itt-boot\.js)" data-worker="([^"]+)" data-pyodide="([^"]+)">')
+
+
+def test_pages_with_demos_start_python_first_thing(built_site):
+    """web/boot.js starts the worker before the stylesheets; only on pages with demos."""
+    for page in ["index.md", "chapters/04-attention.md", "api.md", "glossary.md"]:
+        built = page_for(built_site, page)
+        html = built.read_text(encoding="utf-8")
+        match = BOOT_SCRIPT.search(html)
+        if 'class="itt-demo"' not in html:
+            assert match is None, f"{page} has no demo but starts Python"
+            continue
+        assert match, f"{page} has demos but no boot script"
+        assert html.index(match.group(0)) < html.index('rel="stylesheet"'), (
+            f"{page}: the boot script must come before the stylesheets")
+        page_url = "https://host.example/sub/" + built.relative_to(built_site).as_posix()
+        boot, worker, pyodide = match.groups()
+        for url, name in ((boot, ""), (worker, ""), (pyodide, "pyodide.js")):
+            target = urljoin(urljoin(page_url, url), name)
+            assert target.startswith("https://host.example/sub/"), f"{page}: {url} leaves the site"
+            assert (built_site / target[len("https://host.example/sub/"):]).is_file(), (
+                f"{page}: {url} is not in the site")
+
+
 def test_runtime_bundle_and_maths_are_loaded(built_site):
     page = page_for(built_site, "index.md").read_text(encoding="utf-8")
     for asset in ["assets/build/itt.js", "javascripts/scroll-focus.js",

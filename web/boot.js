@@ -1,0 +1,25 @@
+// The first script of a page with demos (itt-boot.js, async at the top of <head>): it starts
+// Python's worker and has it begin loading Pyodide and NumPy before the page's stylesheets,
+// its HTML and its other scripts have loaded, so the slowest part of the first live result
+// overlaps them instead of following them. runtime.js adopts this worker for its first start
+// and then sends it "init" (the seal, python.zip and the interrupt buffer) as usual.
+//
+// Its two URLs come from the script's own data attributes (overrides/main.html), as the
+// page's other configuration is parsed only later.
+
+import { TO_WORKER } from "./protocol.js";
+
+const script = document.currentScript;
+if (script && script.dataset.worker && script.dataset.pyodide) {
+  const worker = new Worker(new URL(script.dataset.worker, location.href).href);
+  // An error before runtime.js takes the worker over (its script failed to load) is kept,
+  // so the runtime can report it instead of waiting for an answer that never comes.
+  worker.addEventListener("error", (event) => {
+    worker.ittBootError = event.message || "the worker's script could not be loaded";
+  });
+  worker.postMessage({
+    type: TO_WORKER.BOOT,
+    pyodideBase: new URL(script.dataset.pyodide, location.href).href,
+  });
+  self.__ittBootWorker = worker;
+}
