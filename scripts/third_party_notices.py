@@ -39,7 +39,8 @@ OUTPUT = ROOT / "THIRD_PARTY_NOTICES.md"
 # Shipped as files copied from the package, not bundled: their npm dependencies (e.g.
 # KaTeX's command-line `commander`) are not shipped.
 COPIED_PACKAGES = {
-    "katex": "KaTeX: formulas typeset at build time (hooks/maths.py); its CSS and fonts copied by hooks/assets.py",
+    "katex": ("KaTeX: formulas typeset at build time (hooks/maths.py); its CSS and fonts "
+              "copied by hooks/assets.py"),
     "@fontsource/ibm-plex-sans": "IBM Plex Sans web fonts, copied by hooks/assets.py",
     "@fontsource/ibm-plex-serif": "IBM Plex Serif web fonts, copied by hooks/assets.py",
     "@fontsource/ibm-plex-mono": "IBM Plex Mono web fonts, copied by hooks/assets.py",
