@@ -20,6 +20,8 @@ EXTENSIONS = ["admonition", "attr_list", "def_list", "md_in_html", "footnotes", 
 
 
 class _Page:
+    url = "chapter/"  # mkdocs' Page.url: where the page's links are relative to
+
     class file:  # noqa: N801 - the shape of mkdocs' Page.file
         src_uri = "chapter.md"
 
