@@ -3,7 +3,7 @@
 
 let loading = null;
 
-/** Resolves to the renderer's API ({draw, drawFigure, drawAll, redrawAll}); loads it once per visit. */
+/** Resolves to the renderer's API ({draw, drawFigure, redrawAll, fitSpec}); loads it once per visit. */
 export function loadFigures(config) {
   if (self.ittFigures) return Promise.resolve(self.ittFigures);
   if (!loading) {

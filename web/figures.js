@@ -2,7 +2,7 @@
 // the build-time ones embedded in the page and the live ones a run returns, the same way.
 //
 // Loaded only by pages that show a figure (web/figure-loader.js), so text-only pages never
-// download Vega. It exposes `self.ittFigures = {draw, drawFigure, drawAll, redrawAll}`.
+// download Vega. It exposes `self.ittFigures = {draw, drawFigure, redrawAll, fitSpec}`.
 //
 // - Colours, fonts and sizes come from web/figure-theme.json, whose `var(--name)` strings are
 //   read from the theme's CSS for the palette shown; a palette switch redraws every figure.
@@ -265,11 +265,6 @@ export function drawFigure(figure) {
   return spec ? draw(figure, spec) : Promise.resolve();
 }
 
-/** Draw every build-time figure under `root` that is not drawn yet. */
-export function drawAll(root = document) {
-  return Promise.all([...root.querySelectorAll("figure.itt-chart")].map(drawFigure));
-}
-
 /** Redraw every figure on the page (palette switch), or those whose width changed. */
 export function redrawAll({ onlyResized = false } = {}) {
   const jobs = [];
@@ -296,4 +291,4 @@ addEventListener("resize", () => {
   resizeTimer = setTimeout(() => redrawAll({ onlyResized: true }), 200);
 });
 
-self.ittFigures = { draw, drawFigure, drawAll, redrawAll, fitSpec };
+self.ittFigures = { draw, drawFigure, redrawAll, fitSpec };

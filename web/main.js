@@ -20,15 +20,10 @@ import { scheduleFigures } from "./figure-schedule.js";
 const config = readConfig();
 const runtime = getRuntime(config);
 // This script loads async in <head> (overrides/main.html). A page whose build says it has
-// demos (config.hasDemos) starts Python at once, while the rest of the page still parses;
-// the worker's downloads then overlap the page's own. Any other page looks for demos once it
-// is parsed.
-function startIfDemos() {
-  if (document.querySelector(".itt-demo")) runtime.start().catch(() => {});
-}
+// demos (config.hasDemos) starts Python at once, while the rest of the page still parses
+// (taking over the worker boot.js started); any other page starts it when enhancePage finds
+// a demo.
 if (config.hasDemos) runtime.start().catch(() => {});
-else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startIfDemos);
-else startIfDemos();
 
 // Figures built at build time are drawn by the renderer that draws live ones: those near the
 // screen at once, the rest once Python is ready (figure-schedule.js; their static SVG stands
@@ -36,7 +31,10 @@ else startIfDemos();
 // imports it.
 function enhancePage() {
   const roots = [...document.querySelectorAll(".itt-demo")];
-  scheduleFigures(document, config, roots.length ? runtime.start() : null);
+  // Started already on most pages; needed after instant navigation from a page without demos.
+  const pythonReady = roots.length ? runtime.start() : null;
+  if (pythonReady) pythonReady.catch(() => {}); // a failed start is shown in each demo
+  scheduleFigures(document, config, pythonReady);
   // Each demo on its own: one that cannot be enhanced must not stop the others.
   roots.forEach((root) => {
     try {
@@ -45,7 +43,6 @@ function enhancePage() {
       console.warn(`demo ${root.dataset.demo}: could not be made live`, error);
     }
   });
-  if (roots.length) runtime.start().catch(() => {}); // a page reached by instant navigation
 }
 
 function subscribe() {
