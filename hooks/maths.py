@@ -12,6 +12,7 @@ already filled in. Rendered formulas are cached in ``.cache/maths/`` by their Te
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -40,6 +41,7 @@ FORMULA = re.compile(
 VISUAL_HALF = '<span class="katex-html" aria-hidden="true">'
 
 
+@functools.lru_cache(maxsize=None)
 def _katex_version():
     return json.loads(KATEX_PACKAGE.read_text(encoding="utf-8"))["version"]
 
