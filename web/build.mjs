@@ -43,7 +43,8 @@ async function copyPyodide() {
 async function bundle() {
   const common = { bundle: true, minify: true, target: ["es2020"], legalComments: "none", logLevel: "warning" };
   await build({ ...common, entryPoints: [join(root, "web", "main.js")], outfile: join(out, "itt.js"), format: "iife" });
-  // Starts the worker at the top of <head> on a page with demos (web/boot.js): tiny, on purpose.
+  // Starts the worker at the top of <head> on a page with demos (web/boot.js): tiny, on purpose,
+  // as hooks/assets.py writes it inline into every such page.
   await build({ ...common, entryPoints: [join(root, "web", "boot.js")], outfile: join(out, "itt-boot.js"), format: "iife" });
   // A classic worker: Pyodide 0.17 loads itself and its packages with importScripts.
   await build({ ...common, entryPoints: [join(root, "web", "worker.js")], outfile: join(out, "itt-worker.js"), format: "iife" });

@@ -16,6 +16,7 @@ import { readConfig } from "./config.js";
 import { getRuntime } from "./runtime.js";
 import { enhanceDemo } from "./demo.js";
 import { scheduleFigures } from "./figure-schedule.js";
+import { PYTHON_SETTLED } from "./search-gate.js";
 
 const config = readConfig();
 const runtime = getRuntime(config);
@@ -23,7 +24,10 @@ const runtime = getRuntime(config);
 // demos (config.hasDemos) starts Python at once, while the rest of the page still parses
 // (taking over the worker boot.js started); any other page starts it when enhancePage finds
 // a demo.
-if (config.hasDemos) runtime.start().catch(() => {});
+// Its outcome, ready or failed, releases the search index boot.js held back (search-gate.js).
+if (config.hasDemos) {
+  runtime.start().catch(() => {}).finally(() => self.dispatchEvent(new Event(PYTHON_SETTLED)));
+}
 
 // Figures built at build time are drawn by the renderer that draws live ones: those near the
 // screen at once, the rest once Python is ready (figure-schedule.js; their static SVG stands

@@ -6,6 +6,7 @@ import json
 import re
 from urllib.parse import urljoin
 
+import pytest
 from pages_on_disk import REPO, docs_pages
 from site_html import page_for
 
@@ -51,11 +52,13 @@ def test_runtime_config_resolves_from_every_depth(built_site):
 
 
 BOOT_SCRIPT = re.compile(
-    r'<script async src="([^"]*itt-boot\.js)" data-worker="([^"]+)" data-pyodide="([^"]+)">')
+    r'<script id="itt-boot" data-worker="([^"]+)" data-pyodide="([^"]+)">(.*?)</script>', re.S)
 
 
 def test_pages_with_demos_start_python_first_thing(built_site):
-    """web/boot.js starts the worker before the stylesheets; only on pages with demos."""
+    """web/boot.js starts the worker before the stylesheets, inline; only on pages with demos."""
+    boot = (REPO / "docs" / "assets" / "build" / "itt-boot.js").read_text(encoding="utf-8").strip()
+    assert not (built_site / "assets" / "build" / "itt-boot.js").exists(), "inline, yet also a file"
     for page in ["index.md", "chapters/04-attention.md", "api.md", "glossary.md"]:
         built = page_for(built_site, page)
         html = built.read_text(encoding="utf-8")
@@ -66,9 +69,10 @@ def test_pages_with_demos_start_python_first_thing(built_site):
         assert match, f"{page} has demos but no boot script"
         assert html.index(match.group(0)) < html.index('rel="stylesheet"'), (
             f"{page}: the boot script must come before the stylesheets")
+        worker, pyodide, script = match.groups()
+        assert script == boot, f"{page}: the inline boot script is not the built web/boot.js"
         page_url = "https://host.example/sub/" + built.relative_to(built_site).as_posix()
-        boot, worker, pyodide = match.groups()
-        for url, name in ((boot, ""), (worker, ""), (pyodide, "pyodide.js")):
+        for url, name in ((worker, ""), (pyodide, "pyodide.js")):
             target = urljoin(urljoin(page_url, url), name)
             assert target.startswith("https://host.example/sub/"), f"{page}: {url} leaves the site"
             assert (built_site / target[len("https://host.example/sub/"):]).is_file(), (
@@ -140,3 +144,18 @@ def test_search_index_holds_prose_not_code_or_drawings(built_site):
     # The prose and the build-time output are still found.
     assert "Output computed at build time" in text
     assert any("softmax" in doc["text"] for doc in chapters)
+
+
+def test_boot_script_that_would_end_its_inline_element_fails_the_build(tmp_path):
+    """A bundle holding '</script' would cut the inline boot script short: the build stops."""
+    from mkdocs.exceptions import PluginError
+
+    from hooks import assets
+
+    build = tmp_path / "assets" / "build"
+    build.mkdir(parents=True)
+    (build / "itt-boot.js").write_text('(()=>{const s="</script>";})();\n', encoding="utf-8")
+    with pytest.raises(PluginError, match="inline script"):
+        assets.boot_script(tmp_path)
+    (build / "itt-boot.js").write_text("(()=>{})();\n", encoding="utf-8")
+    assert assets.boot_script(tmp_path) == "(()=>{})();"

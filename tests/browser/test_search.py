@@ -1,0 +1,68 @@
+"""Material's search on a page with demos: its index waits for Python, unless the reader searches.
+
+web/search-gate.js holds back the index request (0.6 MB, then built in a worker) so that it
+does not compete with Pyodide's start; these tests check that it is held, that it is released
+when Python is ready, and that a reader who searches first gets it at once.
+"""
+from __future__ import annotations
+
+import pytest
+from helpers import PageWatch
+
+pytestmark = pytest.mark.browser
+
+CHAPTER = "chapters/04-attention/"
+MARK = "name => (performance.getEntriesByName(name)[0] || {}).startTime ?? null"
+INDEX_START = """() => {
+  const entry = performance.getEntriesByType('resource')
+    .find((item) => item.name.endsWith('/search/search_index.json'));
+  return entry ? entry.startTime : null;
+}"""
+
+
+def search_for(page, query):
+    """Click into the header's search box (wide layout) as a reader does and type `query`."""
+    box = page.locator("input[data-md-component='search-query']")
+    box.click()
+    box.press_sequentially(query, delay=30)  # Material searches on key events, not on fill()
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(state="visible", timeout=60_000)
+    return results
+
+
+@pytest.fixture()
+def fresh_page(browser, site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(page, site_url)
+    yield page, watch
+    watch.assert_clean()
+    context.close()
+
+
+def test_index_waits_for_python_then_search_works(fresh_page, site_url):
+    page, _ = fresh_page
+    page.goto(f"{site_url}/{CHAPTER}")
+    page.wait_for_function(f"({MARK})('itt-python-ready') !== null", timeout=180_000)
+    page.wait_for_function(f"({INDEX_START})() !== null", timeout=60_000)
+    ready = page.evaluate(MARK, "itt-python-ready")
+    requested = page.evaluate(INDEX_START)
+    assert requested > ready, (
+        f"the search index was requested at {requested:.0f} ms, before Python was ready "
+        f"at {ready:.0f} ms")
+    results = search_for(page, "softmax")
+    assert results.count() > 0
+    assert "softmax" in results.first.inner_text().lower()
+
+
+def test_reader_who_searches_first_gets_the_index_at_once(fresh_page, site_url):
+    page, _ = fresh_page
+    page.goto(f"{site_url}/{CHAPTER}", wait_until="domcontentloaded")
+    results = search_for(page, "attention")
+    assert results.count() > 0
+    requested = page.evaluate(INDEX_START)
+    ready = page.evaluate(MARK, "itt-python-ready")
+    assert requested is not None
+    assert ready is None or requested < ready, (
+        f"searching did not release the index: requested at {requested:.0f} ms, "
+        f"Python ready at {ready:.0f} ms")
