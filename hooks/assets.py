@@ -118,7 +118,7 @@ def on_files(files, config):
 
 def boot_script(docs_dir):
     """The text of the built boot script, safe to place inside an inline ``<script>``."""
-    path = _require(Path(docs_dir) / BUILD_URI / "itt-boot.js", "run `npm run build` (bundles web/)")
+    path = _require(Path(docs_dir) / BUILD_URI / "itt-boot.js", "run `npm run build`")
     text = path.read_text("utf-8").strip()
     if re.search(r"</script|<!--", text, re.IGNORECASE):
         raise PluginError(
