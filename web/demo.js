@@ -1,7 +1,7 @@
 // Turning one server-rendered `.itt-demo` root into a live demo (DOM contract in
 // CONTRIBUTING.md): editor, Run / Stop / Reset, controls, progress, output.
 
-import { createEditor } from "./editor.js";
+import { LazyEditor } from "./lazy-editor.js";
 import { buildControls, rewriteParam } from "./controls.js";
 import { OutputView } from "./output.js";
 import { foldingExtension, presentDemo } from "./presentation.js";
@@ -67,10 +67,11 @@ export function enhanceDemo(root, runtime) {
   const editorHost = document.createElement("div");
   editorHost.className = "itt-demo-editor";
   pre.replaceWith(editorHost);
-  const editor = createEditor(editorHost, original, {
+  editorHost.append(pre); // shown until the editor is built (lazy-editor.js)
+  const editor = new LazyEditor(editorHost, original, {
     label: `Code of demo ${demoId}`, onRun: () => run(),
     extensions: [foldingExtension(), persistExtension(demoId, original), errorLineExtension()],
-  });
+  }, root);
 
   const toolbar = document.createElement("div");
   toolbar.className = "itt-demo-toolbar";
@@ -191,7 +192,9 @@ export function enhanceDemo(root, runtime) {
       current = null;
       runs += 1;
       indicator.finish(outcome);
-      markErrorLine(editor.view, outcome.error && !outcome.stopped ? failingLine(outcome.error, filename) : null);
+      const failing = outcome.error && !outcome.stopped ? failingLine(outcome.error, filename) : null;
+      // A failing line is shown in the editor (built for it); a clean run clears a shown one.
+      if (failing !== null || editor.view) markErrorLine(editor.build(), failing);
       runButton.disabled = false;
       stopButton.disabled = true;
     }

@@ -17,6 +17,7 @@ import { getRuntime } from "./runtime.js";
 import { enhanceDemo } from "./demo.js";
 import { scheduleFigures } from "./figure-schedule.js";
 import { PYTHON_SETTLED } from "./search-gate.js";
+import { buildEditorsWhenIdle } from "./lazy-editor.js";
 
 const config = readConfig();
 const runtime = getRuntime(config);
@@ -47,6 +48,8 @@ function enhancePage() {
       console.warn(`demo ${root.dataset.demo}: could not be made live`, error);
     }
   });
+  // Editors near the screen are built at once; the others once Python is ready (lazy-editor.js).
+  if (pythonReady) buildEditorsWhenIdle(pythonReady);
 }
 
 function subscribe() {

@@ -190,24 +190,30 @@ export function presentDemo(root, { editor, editorHost, toolbar, controlsHost, a
   // Keep the meta template first; everything else in reading order.
   for (const node of order) root.append(node);
 
-  const lineCount = editor.view.state.doc.lines;
+  const lineCount = source.split("\n").length;
+  // `editor` is a LazyEditor: folds are applied to its view once it exists.
   function setExpanded(expanded) {
     code.dataset.expanded = expanded ? "true" : "false";
     toggle.setAttribute("aria-expanded", String(expanded));
     toggle.textContent = expanded ? "Collapse code" : `Show all code (${lineCount} lines)`;
-    if (expanded) unfoldAll(editor.view);
-    else foldPlumbing(editor.view);
-    editor.view.requestMeasure();
+    editor.whenBuilt((view) => {
+      if (code.dataset.expanded === "true") unfoldAll(view);
+      else foldPlumbing(view);
+      view.requestMeasure();
+    });
   }
-  toggle.addEventListener("click", () => setExpanded(code.dataset.expanded !== "true"));
+  toggle.addEventListener("click", () => {
+    editor.build(); // a reader who opens the code is about to read or edit it
+    setExpanded(code.dataset.expanded !== "true");
+  });
   // Typing in a clipped editor would hide the caret: focusing the code expands it.
-  editor.view.contentDOM.addEventListener("focus", () => {
+  editor.whenBuilt((view) => view.contentDOM.addEventListener("focus", () => {
     if (code.dataset.expanded !== "true") {
       code.dataset.expanded = "true";
       toggle.setAttribute("aria-expanded", "true");
       toggle.textContent = "Collapse code";
     }
-  });
+  }));
   setExpanded(false);
   return { setExpanded };
 }

@@ -50,9 +50,18 @@
     element.removeAttribute("aria-label");
   }
 
+  // Inside typeset maths and drawings nothing scrolls (a display formula's box does, and it is
+  // checked): skipping their thousands of nodes (KaTeX's spans, SVG shapes) keeps the check
+  // short, as it runs while Python starts.
+  const INSIDE_NOTHING_SCROLLS = ".katex, svg";
+  const skipInside = {
+    acceptNode: (node) => (node.matches(INSIDE_NOTHING_SCROLLS) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  };
+
   function update() {
     const article = document.querySelector("article") || document.body;
-    for (const element of article.querySelectorAll("*")) {
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_ELEMENT, skipInside);
+    for (let element = walker.nextNode(); element; element = walker.nextNode()) {
       if (scrollsSideways(element)) mark(element);
       else if (element.classList.contains("itt-scrolls")) unmark(element);
     }

@@ -54,6 +54,16 @@ def assert_close(actual, expected, where="result"):
         raise TypeError(f"{where}: unexpected JSON value {expected!r}")
 
 
+# JavaScript: when the first performance mark called `name` was made (ms since navigation),
+# or null. The page marks "itt-python-ready" (runtime.js) and each demo's results (demo.js).
+MARK_TIME = "name => (performance.getEntriesByName(name)[0] || {}).startTime ?? null"
+
+
+def wait_for_python_ready(page, timeout=180_000):
+    """Wait until the page's Python is ready (its "itt-python-ready" mark)."""
+    page.wait_for_function(f"({MARK_TIME})('itt-python-ready') !== null", timeout=timeout)
+
+
 class PageWatch:
     """Collects console errors, uncaught exceptions, dialogs and requests to other origins."""
 

@@ -1,7 +1,8 @@
 """The demo as a reader meets it (issue 17): output first, code on demand, no sideways page.
 
 Runs against the built site (``built_site``; ``ITT_BROWSER_SITE=<dir>`` tests a prebuilt one).
-Measurements are taken once the page's script has enhanced every demo, before any Run.
+Measurements are taken once the page's script has enhanced every demo and built every editor
+(those far from the screen are built once Python is ready: web/lazy-editor.js), before any Run.
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from helpers import REPO, PageWatch  # noqa: E402
+from helpers import MARK_TIME, REPO, PageWatch, wait_for_python_ready  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from demos.pages import demo_notebook_path  # noqa: E402
 
@@ -25,7 +27,9 @@ PHONE = {"width": 390, "height": 844}
 
 ENHANCED = """() => {
   const demos = [...document.querySelectorAll('.itt-demo')];
-  return demos.length > 0 && demos.every((demo) => demo.dataset.demoEnhanced === 'true');
+  const built = (demo) => demo.querySelector('.itt-demo-editor .cm-editor') !== null;
+  const enhanced = (demo) => demo.dataset.demoEnhanced === 'true';
+  return demos.length > 0 && demos.every((demo) => enhanced(demo) && built(demo));
 }"""
 
 EDITOR_SHARE = """() => {
@@ -63,7 +67,7 @@ def _open(context, url, scheme="default"):
         f"{{index: {1 if scheme == 'slate' else 0}, color: {{scheme: '{scheme}'}}}}))"
     )
     page.goto(url)
-    page.wait_for_function(ENHANCED, timeout=30_000)
+    page.wait_for_function(ENHANCED, timeout=180_000)
     page.evaluate("document.fonts.ready")
     return page, watch
 
@@ -241,7 +245,7 @@ def test_edits_persist_across_reload_then_back_to_the_book(browser, site_url):
         _type_into(page, demo, "# kept edit\n")
         page.wait_for_timeout(800)  # the save is debounced
         page.reload()
-        page.wait_for_function(ENHANCED, timeout=30_000)
+        page.wait_for_function(ENHANCED, timeout=180_000)
         demo = page.locator(".itt-demo").first
         version = demo.locator(".itt-demo-version")
         version.wait_for(state="visible")
@@ -253,7 +257,7 @@ def test_edits_persist_across_reload_then_back_to_the_book(browser, site_url):
         assert "kept edit" not in demo.locator(".cm-content").inner_text()
         assert version.is_hidden()
         page.reload()
-        page.wait_for_function(ENHANCED, timeout=30_000)
+        page.wait_for_function(ENHANCED, timeout=180_000)
         page.wait_for_timeout(300)
         assert page.locator(".itt-demo").first.locator(".itt-demo-version").is_hidden()
         assert not watch.errors, watch.errors
@@ -430,5 +434,40 @@ def test_figure_downloads_as_svg_and_png(browser, site_url):
         assert 100 <= png_height <= 4000 and width > 0
         assert len(data) > 5_000, "an empty image"
         assert not watch.errors, watch.errors
+    finally:
+        context.close()
+
+
+def test_editors_wait_for_python_unless_the_reader_reaches_for_the_code(browser, site_url):
+    """web/lazy-editor.js: far from the screen, a demo's source is text until Python is ready;
+    a reader who reaches for it gets the editor at once, with focus in it."""
+    context = browser.new_context(viewport=DESKTOP)
+    held = []  # python.zip's request, held so that Python cannot become ready meanwhile
+    context.route("**/assets/build/python.zip", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        watch = PageWatch(page, site_url)
+        page.goto(f"{site_url.rstrip('/')}/chapters/04-attention/")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.itt-demo')]"
+            ".every((demo) => demo.dataset.demoEnhanced)")
+        demos = page.locator(".itt-demo")
+        last = demos.last
+        stand_in = last.locator(".itt-demo-editor pre.itt-demo-source")
+        assert last.locator(".cm-editor").count() == 0, "a far editor was built at load"
+        assert "import" in stand_in.inner_text(), "no source is shown before the editor"
+        stand_in.dispatch_event("pointerdown")
+        expect(last.locator(".itt-demo-editor .cm-editor")).to_have_count(1)
+        assert stand_in.count() == 0
+        focused = last.evaluate("(demo) => demo.contains(document.activeElement)")
+        assert focused, "focus is elsewhere"
+        assert held, "python.zip was never requested"
+        assert page.evaluate(f"({MARK_TIME})('itt-python-ready')") is None
+        held[0].continue_()
+        wait_for_python_ready(page)
+        for index in range(demos.count()):
+            editor = demos.nth(index).locator(".itt-demo-editor .cm-editor")
+            expect(editor).to_have_count(1, timeout=30_000)
+        watch.assert_clean()
     finally:
         context.close()

@@ -7,12 +7,11 @@ when Python is ready, and that a reader who searches first gets it at once.
 from __future__ import annotations
 
 import pytest
-from helpers import PageWatch
+from helpers import MARK_TIME, PageWatch, wait_for_python_ready
 
 pytestmark = pytest.mark.browser
 
 CHAPTER = "chapters/04-attention/"
-MARK = "name => (performance.getEntriesByName(name)[0] || {}).startTime ?? null"
 INDEX_START = """() => {
   const entry = performance.getEntriesByType('resource')
     .find((item) => item.name.endsWith('/search/search_index.json'));
@@ -43,9 +42,9 @@ def fresh_page(browser, site_url):
 def test_index_waits_for_python_then_search_works(fresh_page, site_url):
     page, _ = fresh_page
     page.goto(f"{site_url}/{CHAPTER}")
-    page.wait_for_function(f"({MARK})('itt-python-ready') !== null", timeout=180_000)
+    wait_for_python_ready(page)
     page.wait_for_function(f"({INDEX_START})() !== null", timeout=60_000)
-    ready = page.evaluate(MARK, "itt-python-ready")
+    ready = page.evaluate(MARK_TIME, "itt-python-ready")
     requested = page.evaluate(INDEX_START)
     assert requested > ready, (
         f"the search index was requested at {requested:.0f} ms, before Python was ready "
@@ -61,7 +60,7 @@ def test_reader_who_searches_first_gets_the_index_at_once(fresh_page, site_url):
     results = search_for(page, "attention")
     assert results.count() > 0
     requested = page.evaluate(INDEX_START)
-    ready = page.evaluate(MARK, "itt-python-ready")
+    ready = page.evaluate(MARK_TIME, "itt-python-ready")
     assert requested is not None
     assert ready is None or requested < ready, (
         f"searching did not release the index: requested at {requested:.0f} ms, "

@@ -25,8 +25,10 @@ from helpers import (
     demo_result,
     output_text,
     run_demo_in_page,
+    wait_for_python_ready,
 )
 from mkdocs.config import load_config
+from playwright.sync_api import expect
 
 from demos.runner import run_demo_file
 
@@ -103,9 +105,16 @@ def test_full_load_is_clean(browser, site_url, path):
         demos = page.locator(".itt-demo")
         for index in range(demos.count()):
             root = demos.nth(index)
-            assert root.locator(".cm-editor").count() == 1, f"{path}: demo {index} not enhanced"
             for name in ("Run", "Stop", "Reset"):
                 assert root.get_by_role("button", name=name, exact=True).count() == 1
+        if demos.count():
+            # Editors far from the screen are built once Python is ready (web/lazy-editor.js);
+            # until then their source is shown as text.
+            wait_for_python_ready(page)
+            for index in range(demos.count()):
+                editor = demos.nth(index).locator(".itt-demo-editor")
+                expect(editor.locator(".cm-editor")).to_have_count(1, timeout=30_000)
+                expect(editor.locator("pre.itt-demo-source")).to_have_count(0)
         page.wait_for_timeout(300)  # late console errors from the page's own scripts
         watch.assert_clean()
     finally:
