@@ -37,8 +37,14 @@ FORMULA = re.compile(
     re.S,
 )
 # KaTeX's visual half repeats the MathML half for sighted readers: kept out of the search
-# index, which then holds the formula's MathML text and its TeX annotation once.
+# index, which then holds the formula's MathML text and its TeX annotation once. Material's
+# search parser matches an excluded element's end by tag name alone, so an excluded <span>
+# stops being excluded at the first inner </span>: the visual half goes inside an element of
+# its own tag, VISUAL_WRAPPER (display: contents, stylesheets/theme.css), which is excluded.
 VISUAL_HALF = '<span class="katex-html" aria-hidden="true">'
+VISUAL_WRAPPER = "itt-katex-visual"
+# KaTeX's output ends by closing .katex (inline), or .katex and .katex-display (display).
+KATEX_CLOSE = {False: "</span>", True: "</span></span>"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -76,6 +82,17 @@ def render(formulas):
     return [rendered[formula] for formula in formulas]
 
 
+def _exclude_visual_half(typeset, display):
+    """KaTeX's HTML ``typeset``, its visual half wrapped in VISUAL_WRAPPER (out of search)."""
+    start = typeset.find(VISUAL_HALF)
+    close = KATEX_CLOSE[display]
+    if start < 0 or not typeset.endswith(close):
+        raise PluginError(f"unexpected KaTeX output (has KaTeX changed?): {typeset[:120]}")
+    end = len(typeset) - len(close)
+    return (f"{typeset[:start]}<{VISUAL_WRAPPER} data-search-exclude>{typeset[start:end]}"
+            f"</{VISUAL_WRAPPER}>{close}")
+
+
 def render_page_maths(page_html):
     """``page_html`` with every arithmatex formula typeset by KaTeX."""
     matches = list(FORMULA.finditer(page_html))
@@ -86,10 +103,9 @@ def render_page_maths(page_html):
         display = match.group("display") is not None
         tex = match.group("display") if display else match.group("inline")
         formulas.append((html.unescape(tex).strip(), display))
-    outputs = iter(render(formulas))
     parts, end = [], 0
-    for match in matches:
-        typeset = next(outputs).replace(VISUAL_HALF, VISUAL_HALF[:-1] + " data-search-exclude>")
+    for match, (_, display), output in zip(matches, formulas, render(formulas)):
+        typeset = _exclude_visual_half(output, display)
         parts += [page_html[end:match.start()],
                   f'<{match.group("tag")} class="arithmatex">{typeset}</{match.group("tag")}>']
         end = match.end()

@@ -141,6 +141,11 @@ def test_search_index_holds_prose_not_code_or_drawings(built_site):
     assert "@param" not in text, "a demo's code is in the search index"
     assert "import pycore as pc" not in text, "a demo's code is in the search index"
     assert '"$schema"' not in text, "a figure's spec is in the search index"
+    # KaTeX's visual half (its zero-width struts, each letter again) is not; the formula's
+    # MathML text and TeX are, once.
+    assert "\u200b" not in text, "KaTeX's visual half is in the search index"
+    maths = [doc["text"] for doc in chapters if "\\sqrt{d_k}" in doc["text"]]
+    assert maths, "no formula's TeX is in the search index"
     # The prose and the build-time output are still found.
     assert "Output computed at build time" in text
     assert any("softmax" in doc["text"] for doc in chapters)
