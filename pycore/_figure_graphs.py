@@ -188,15 +188,14 @@ def token_graph_spec(kind, tokens, weights, *, caption, alt, key_tokens, layer, 
                  {"name": "itt_pin", "select": {"type": "point", "fields": ["side", "index"],
                                                 "on": "click"}},
              ],
-             "mark": dict(node_mark, cursor="pointer"),
+             # The active token in bold: a mark property (Vega-Lite has no fontWeight channel).
+             "mark": dict(node_mark, cursor="pointer", fontWeight={
+                 "expr": "itt_active !== null && itt_active[0] === datum.side"
+                         " && itt_active[1] === datum.index ? 'bold' : 'normal'"}),
              "encoding": {"x": node_x, "y": node_y, "text": {"field": "token"},
                           "tooltip": [{"field": "side", "title": "side"},
                                       {"field": "index", "title": "position"},
-                                      {"field": "token", "title": "token"}],
-                          "fontWeight": {"condition": {
-                              "test": "itt_active !== null && itt_active[0] === datum.side"
-                                      " && itt_active[1] === datum.index", "value": "bold"},
-                              "value": "normal"}}},
+                                      {"field": "token", "title": "token"}]}},
             {"data": {"name": "itt_edges"},
              "transform": shown_edges + [{"filter": "itt_active !== null"}] + label_calc,
              "mark": label_mark,

@@ -135,6 +135,10 @@ def test_attention_view_hover_isolates_a_token_with_its_weights(charts, expected
     x, y = token_box(figure, "query", 2)
     page.mouse.move(x, y)
     expect_edges(page, figure, 3, "query 'sat' reads three keys")
+    bold = figure.locator(".itt-chart-view .layer_1_marks text").evaluate_all(
+        "texts => texts.filter((t) => ['bold', '700'].includes(getComputedStyle(t).fontWeight))"
+        ".map((t) => t.textContent)")
+    assert bold == [TOKENS[2]], f"the hovered token alone is bold: {bold}"
     np.testing.assert_allclose(sorted(weight_labels(figure)), sorted(weights[1, 2, :3]),
                                atol=5e-4, err_msg="weights shown beside the keys")
     page.mouse.move(x, y + 400)  # away: every line again

@@ -82,9 +82,13 @@ def navigate(page, site_url, path):
     """Follow a link to `path` the way a reader does (Material intercepts it: no reload)."""
     target = f"/{path}"
     if page.evaluate("location.pathname") != target:
+        # The address can change before the new content is in: the old article is marked, and
+        # only a new one (with every demo enhanced) counts as arrived.
+        page.evaluate("document.querySelector('article').ittLeft = true")
         click_link(page, f"{site_url}{target}")
     page.wait_for_function(
         "target => location.pathname === target && "
+        "!document.querySelector('article').ittLeft && "
         "!document.querySelector('.itt-demo:not([data-demo-enhanced])')",
         arg=target,
         timeout=30_000,
