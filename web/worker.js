@@ -16,7 +16,7 @@ lockWorkerScope();
 // The built-ins this file uses, taken before any Python exists: a reader's code reaches the
 // worker's global scope (`js.String = None`, `js.XMLHttpRequest = None`) and would
 // otherwise break every later run's reporting or data fetch until a reload.
-const { String, URL, XMLHttpRequest, Uint8Array, Set, Error, Number } = self;
+const { String, URL, XMLHttpRequest, Uint8Array, Set, Error, Number, RegExp } = self;
 const fetchGenuine = self.fetch.bind(self);
 const importScriptsGenuine = self.importScripts.bind(self);
 let seal = null; // from "init"; kept in this closure, out of Python's reach
@@ -27,6 +27,8 @@ const cancelledRuns = new Set(); // ids the page stopped before they began
 
 let pyodide = null;
 let pyodideApi = []; // [name, value] of pyodide's public API as loaded
+// [package name, a RegExp matching its import name as a word], from Pyodide's packages.json.
+let packageImports = [];
 let runPython = null; // demos.browser.start()'s entry(source, filename, on_output) -> JSON str
 let interruptBuffer = null;
 let readyPromise = null;
@@ -91,6 +93,9 @@ function boot(pyodideBase) {
       importScriptsGenuine(`${pyodideBase}pyodide.js`);
       pyodide = await self.loadPyodide({ indexURL: pyodideBase });
       pyodideApi = Object.entries(pyodide); // put back before each run (keepPyodideApi)
+      const table = pyodide._module.packages.import_name_to_package_name || {};
+      packageImports = Object.entries(table).map(([name, packageName]) => [
+        packageName, new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, "\\$&")}\\b`)]);
     })();
     // Only NumPy: the book's figures are data drawn by the page (web/figures.js), and
     // Matplotlib loads only for a reader's code that imports it (runDemo).
@@ -183,14 +188,30 @@ function keepPyodideApi() {
   }
 }
 
+/**
+ * Whether `source` names a package of Pyodide's that is not loaded yet. An import statement
+ * spells its module's name, so code that names none of them cannot need a package loaded.
+ */
+function namesUnloadedPackage(source) {
+  const loaded = pyodide.loadedPackages;
+  for (const [packageName, importName] of packageImports) {
+    if (loaded[packageName] === undefined && importName.test(source)) return true;
+  }
+  return false;
+}
+
 async function runDemo(id, source, filename) {
   keepPyodideApi();
-  // Matplotlib costs ~15 MB and ~1.5 s: load it only for a demo whose code imports it.
-  try {
-    await pyodide.loadPackagesFromImports(source, (text) => progressMessage(id, text), () => {});
-  } catch (error) {
-    // The import scan parses the code: a SyntaxError is reported by the run itself, with
-    // the demo's file and line (not the scanner's frames).
+  // Matplotlib costs ~15 MB and ~1.5 s: load it only for a demo whose code imports it. The
+  // import scan parses the code in Python (pyodide.find_imports), about 15 ms of a 55 ms
+  // rerun (bench/bench_page.py), so it runs only for code that names a package not loaded.
+  if (namesUnloadedPackage(source)) {
+    try {
+      await pyodide.loadPackagesFromImports(source, (text) => progressMessage(id, text), () => {});
+    } catch (error) {
+      // The import scan parses the code: a SyntaxError is reported by the run itself, with
+      // the demo's file and line (not the scanner's frames).
+    }
   }
   post({ id, type: FROM_WORKER.STARTED });
   if (interruptBuffer) {
