@@ -4,8 +4,9 @@
 // its search worker then builds the index: both compete with Pyodide's download and start on
 // a 2-core machine, which cost chapter 04's first live result about 0.33 s (bench/bench_page.py).
 // The request is held until whichever comes first:
-// - Python is ready or failed to start (runtime.js's PYTHON_SETTLED event), and the page is
-//   idle after it, so the first demo's result is drawn before the index competes with it;
+// - Python is ready or failed to start (main.js's PYTHON_SETTLED event), QUIET_MS have passed,
+//   no demo is running and the page is idle: the first results (a reader may have pressed Run
+//   before Python was ready) and their figures come first;
 // - the reader reaches for search: the query box gets focus (a click, or Material's "/" and
 //   "s" shortcuts) or the search toggle changes (the phone layout's search button);
 // - FALLBACK_MS have passed, whatever happened.
@@ -13,8 +14,10 @@
 
 export const PYTHON_SETTLED = "itt-python-settled";
 const INDEX_PATH = "/search/search_index.json";
-const FALLBACK_MS = 15000;
+const FALLBACK_MS = 60000; // long: on a slow network the index would compete with Pyodide's download
+const QUIET_MS = 2000;
 const IDLE_TIMEOUT_MS = 2000;
+const RUNNING_DEMO = '.itt-demo[data-demo-state="running"]';
 
 function isSearchIndex(address) {
   try {
@@ -43,10 +46,15 @@ export function holdSearchIndex() {
   const onReaderSearch = (event) => {
     if (isSearchControl(event.target)) release();
   };
-  const onPythonSettled = () => {
-    if (typeof requestIdleCallback === "function") requestIdleCallback(release, { timeout: IDLE_TIMEOUT_MS });
-    else setTimeout(release, 0);
+  const whenIdle = (callback) => {
+    if (typeof requestIdleCallback === "function") requestIdleCallback(callback, { timeout: IDLE_TIMEOUT_MS });
+    else setTimeout(callback, 0);
   };
+  const releaseWhenQuiet = () => {
+    if (document.querySelector(RUNNING_DEMO)) setTimeout(() => whenIdle(releaseWhenQuiet), QUIET_MS / 4);
+    else release();
+  };
+  const onPythonSettled = () => setTimeout(() => whenIdle(releaseWhenQuiet), QUIET_MS);
   function heldOpen(method, url, ...rest) {
     if (isSearchIndex(url)) held.add(this);
     return open.call(this, method, url, ...rest);
