@@ -81,6 +81,7 @@ CHAPTER = "chapters/04-attention/"
 FROM_CHAPTER = "chapters/03-positional-encoding/"
 
 MARK = "name => (performance.getEntriesByName(name)[0] || {}).startTime ?? null"
+POLL_MS = 50
 FCP = "() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null"
 
 
@@ -107,12 +108,17 @@ def cold_load(browser, url, throttle_mbit_s=0):
             "uploadThroughput": rate})
     page.goto(url, wait_until="domcontentloaded", timeout=120_000)
     # A reader can press Run once the demo is enhanced (its editor may be built later).
-    page.wait_for_selector(".itt-demo[data-demo-enhanced] .itt-demo-run", timeout=120_000)
+    page.wait_for_function("document.querySelector('.itt-demo[data-demo-enhanced] .itt-demo-run')",
+                           timeout=120_000, polling=POLL_MS)
     first = page.locator(".itt-demo").first
     first.get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_function(f"({MARK})('itt-demo-result') !== null", timeout=300_000)
+    # Waits poll every POLL_MS, not every frame: the times are read from the page's timeline,
+    # and a per-frame poll would add main-thread work to the pages it measures.
+    page.wait_for_function(f"({MARK})('itt-demo-result') !== null", timeout=300_000,
+                           polling=POLL_MS)
     # The output area marks when this run's figures are drawn (at once if it has none).
-    page.wait_for_function(f"({MARK})('itt-demo-figures') !== null", timeout=60_000)
+    page.wait_for_function(f"({MARK})('itt-demo-figures') !== null", timeout=60_000,
+                           polling=POLL_MS)
     page.wait_for_function(f"({FCP})() !== null")
     sample = {
         "text_s": page.evaluate(FCP) / 1000,
@@ -136,7 +142,8 @@ def floor_load(browser, url):
     transferred = []
     page.on("requestfinished", lambda request: transferred.append(_bytes(request)))
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_function(f"({MARK})('itt-floor-ready') !== null", timeout=120_000)
+    page.wait_for_function(f"({MARK})('itt-floor-ready') !== null", timeout=120_000,
+                           polling=POLL_MS)
     sample = {"ready_s": page.evaluate(MARK, "itt-floor-ready") / 1000,
               "bytes": sum(transferred)}
     context.close()
