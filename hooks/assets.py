@@ -6,7 +6,7 @@
   with a generated ``fonts.css`` holding the ``@font-face`` rules (latin + latin-ext, woff2).
 - Checks that the browser runtime bundle (``docs/assets/build/itt.js``, written by
   ``npm run build`` from ``web/``) exists, and tells the templates whether ``itt.css`` does.
-- Gives the templates the boot script (``itt-boot.js``, 2.5 kB) as text: a page with demos
+- Gives the templates the boot script (``itt-boot.js``, under 3 kB) as text: a page with demos
   runs it inline at the top of ``<head>``, so Python's worker starts without waiting for one
   more request (about 0.1 s sooner on chapter 04, bench/bench_page.py).
 

@@ -8,13 +8,10 @@
 // scroll to them. A figure that comes near the screen earlier is drawn then.
 
 import { loadFigures } from "./figure-loader.js";
+import { whenIdle } from "./idle.js";
 
 const NEAR_SCREEN = "600px 0px"; // a figure this close to the viewport is drawn at once
 
-function whenIdle(callback) {
-  if (typeof self.requestIdleCallback === "function") self.requestIdleCallback(callback, { timeout: 1000 });
-  else setTimeout(callback, 50);
-}
 
 /**
  * Draw the build-time figures under `root`: those near the screen now, the others once

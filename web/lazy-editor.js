@@ -8,31 +8,36 @@
 //
 // An editor is built, at most once, when the first of these happens:
 // - its demo comes within a screen's height of the viewport (IntersectionObserver);
-// - the reader reaches for the code (a click or focus inside it, "Show all code") or a run
-//   needs it (marking a failing line);
+// - the reader reaches for the code (focus on the stand-in, which a click or Tab gives it;
+//   "Show all code") or a run needs it (marking a failing line);
 // - Python is ready and the page is idle (buildEditorsWhenIdle): the rest, one per idle moment.
 
 import { createEditor } from "./editor.js";
+import { whenIdle } from "./idle.js";
 
 const NEAR_SCREEN = "100% 0px"; // a screen's height above and below the viewport
-const IDLE_TIMEOUT_MS = 1000;
 const waiting = new Set(); // LazyEditors not built yet, in page order
 let observer = null;
+let building = false; // the idle chain of buildEditorsWhenIdle is running
+
+/** Build `editor`; a failure costs only that demo its editor (its source stays shown). */
+function buildSafely(editor) {
+  try {
+    editor.build();
+  } catch (error) {
+    console.warn("a demo's editor could not be built; its source stays as text", error);
+  }
+}
 
 function nearScreenObserver() {
   if (!observer && typeof IntersectionObserver === "function") {
     observer = new IntersectionObserver((entries) => {
       for (const entry of entries) {
-        if (entry.isIntersecting && entry.target.ittLazyEditor) entry.target.ittLazyEditor.build();
+        if (entry.isIntersecting && entry.target.ittLazyEditor) buildSafely(entry.target.ittLazyEditor);
       }
     }, { rootMargin: NEAR_SCREEN });
   }
   return observer;
-}
-
-function nextIdle(callback) {
-  if (typeof requestIdleCallback === "function") requestIdleCallback(callback, { timeout: IDLE_TIMEOUT_MS });
-  else setTimeout(callback, 0);
 }
 
 export class LazyEditor {
@@ -51,29 +56,38 @@ export class LazyEditor {
     watched.ittLazyEditor = this;
     const near = nearScreenObserver();
     if (near) near.observe(watched);
-    // The reader reaching for the code builds it at once, and keeps their focus in it.
-    const reach = () => {
+    // The stand-in is focusable (tabindex, hooks/demo_macros.py): a click or Tab on it builds
+    // the editor at once and moves the focus into it.
+    host.addEventListener("focusin", () => {
       if (this.view) return;
       this.build();
       this.view.focus();
-    };
-    host.addEventListener("pointerdown", reach);
-    host.addEventListener("focusin", reach);
+    });
+  }
+
+  /** Stop waiting: drop it from the queue and the observer (its page was left). */
+  forget() {
+    waiting.delete(this);
+    if (observer) observer.unobserve(this.watched);
+    delete this.watched.ittLazyEditor;
   }
 
   /** Build the CodeMirror view now (once); returns it. */
   build() {
     if (this.view) return this.view;
-    waiting.delete(this);
-    if (observer) observer.unobserve(this.watched);
-    delete this.watched.ittLazyEditor;
-    const stand = this.host.querySelector("pre.itt-demo-source");
+    this.forget();
+    const stand = this.standIn();
     const editor = createEditor(this.host, this.text, this.options);
     if (stand) stand.remove();
     this.view = editor.view;
     this.editor = editor;
     for (const callback of this.onBuilt.splice(0)) callback(this.view);
     return this.view;
+  }
+
+  /** The server-rendered <pre> shown until the view is built (null after). */
+  standIn() {
+    return this.host.querySelector("pre.itt-demo-source");
   }
 
   /** Call `callback(view)` once the view exists (at once if it does). */
@@ -92,22 +106,31 @@ export class LazyEditor {
       return;
     }
     this.text = text;
-    const stand = this.host.querySelector("pre.itt-demo-source");
-    if (stand) stand.textContent = text;
+    const stand = this.standIn();
+    // Into its <code>, which carries Material's code-block style.
+    if (stand) (stand.querySelector("code") || stand).textContent = text;
   }
 }
 
 /**
  * Once `pythonReady` settles, build the editors still waiting (those still on the page), one
- * per idle moment, so that none is built while Python is starting.
+ * per idle moment, so that none is built while Python is starting. One chain serves every
+ * page view; editors of a page that was left are forgotten.
  */
 export function buildEditorsWhenIdle(pythonReady) {
   const buildNext = () => {
     const [next] = waiting;
-    if (!next) return;
-    if (next.host.isConnected) next.build();
-    else waiting.delete(next); // its page was left (instant navigation)
-    nextIdle(buildNext);
+    if (!next) {
+      building = false;
+      return;
+    }
+    if (next.host.isConnected) buildSafely(next);
+    else next.forget();
+    whenIdle(buildNext);
   };
-  Promise.resolve(pythonReady).catch(() => {}).then(() => nextIdle(buildNext));
+  Promise.resolve(pythonReady).catch(() => {}).then(() => {
+    if (building) return;
+    building = true;
+    whenIdle(buildNext);
+  });
 }

@@ -191,17 +191,19 @@ export function presentDemo(root, { editor, editorHost, toolbar, controlsHost, a
   for (const node of order) root.append(node);
 
   const lineCount = source.split("\n").length;
-  // `editor` is a LazyEditor: folds are applied to its view once it exists.
+  // `editor` is a LazyEditor: the folds follow the state once its view exists.
+  function applyFolds(view) {
+    if (code.dataset.expanded === "true") unfoldAll(view);
+    else foldPlumbing(view);
+    view.requestMeasure();
+  }
   function setExpanded(expanded) {
     code.dataset.expanded = expanded ? "true" : "false";
     toggle.setAttribute("aria-expanded", String(expanded));
     toggle.textContent = expanded ? "Collapse code" : `Show all code (${lineCount} lines)`;
-    editor.whenBuilt((view) => {
-      if (code.dataset.expanded === "true") unfoldAll(view);
-      else foldPlumbing(view);
-      view.requestMeasure();
-    });
+    if (editor.view) applyFolds(editor.view);
   }
+  editor.whenBuilt(applyFolds);
   toggle.addEventListener("click", () => {
     editor.build(); // a reader who opens the code is about to read or edit it
     setExpanded(code.dataset.expanded !== "true");

@@ -12,12 +12,15 @@
 // - FALLBACK_MS have passed, whatever happened.
 // Search itself is Material's, unchanged: it only gets its index a little later.
 
+import { whenIdle } from "./idle.js";
+
 export const PYTHON_SETTLED = "itt-python-settled";
 const INDEX_PATH = "/search/search_index.json";
 const FALLBACK_MS = 60000; // long: on a slow network the index would compete with Pyodide's download
 const QUIET_MS = 2000;
 const IDLE_TIMEOUT_MS = 2000;
 const RUNNING_DEMO = '.itt-demo[data-demo-state="running"]';
+const OPENED = 1; // XMLHttpRequest.OPENED: opened, not yet sent
 
 function isSearchIndex(address) {
   try {
@@ -36,7 +39,8 @@ function isSearchControl(node) {
 /**
  * Hold back the search index's request (see above); call once, before Material's bundle runs.
  * Material requests it with XMLHttpRequest (its `request` helper), so `send` waits for the
- * release; every other request goes out at once. tests/browser/test_search.py checks both.
+ * release; every other request goes out at once. tests/browser/test_search.py checks that the
+ * index waits for Python, and that a reader's search releases it at once.
  */
 export function holdSearchIndex() {
   const { open, send } = XMLHttpRequest.prototype;
@@ -46,22 +50,21 @@ export function holdSearchIndex() {
   const onReaderSearch = (event) => {
     if (isSearchControl(event.target)) release();
   };
-  const whenIdle = (callback) => {
-    if (typeof requestIdleCallback === "function") requestIdleCallback(callback, { timeout: IDLE_TIMEOUT_MS });
-    else setTimeout(callback, 0);
-  };
   const releaseWhenQuiet = () => {
-    if (document.querySelector(RUNNING_DEMO)) setTimeout(() => whenIdle(releaseWhenQuiet), QUIET_MS / 4);
+    if (document.querySelector(RUNNING_DEMO)) setTimeout(() => whenIdle(releaseWhenQuiet, IDLE_TIMEOUT_MS), QUIET_MS / 4);
     else release();
   };
-  const onPythonSettled = () => setTimeout(() => whenIdle(releaseWhenQuiet), QUIET_MS);
+  const onPythonSettled = () => setTimeout(() => whenIdle(releaseWhenQuiet, IDLE_TIMEOUT_MS), QUIET_MS);
   function heldOpen(method, url, ...rest) {
     if (isSearchIndex(url)) held.add(this);
     return open.call(this, method, url, ...rest);
   }
   function heldSend(body) {
     if (!held.has(this)) return send.call(this, body);
-    released.then(() => send.call(this, body));
+    // Sent on release, unless it was aborted (or reopened) meanwhile.
+    released.then(() => {
+      if (this.readyState === OPENED) send.call(this, body);
+    });
     return undefined;
   }
   document.addEventListener("focusin", onReaderSearch, true);

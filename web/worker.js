@@ -27,8 +27,9 @@ const cancelledRuns = new Set(); // ids the page stopped before they began
 
 let pyodide = null;
 let pyodideApi = []; // [name, value] of pyodide's public API as loaded
-// [package name, a RegExp matching its import name as a word], from Pyodide's packages.json.
-let packageImports = [];
+// [package name, a RegExp matching its import name as a word], from Pyodide's packages.json;
+// null where that table is missing (another Pyodide): then every run's imports are scanned.
+let packageImports = null;
 let runPython = null; // demos.browser.start()'s entry(source, filename, on_output) -> JSON str
 let interruptBuffer = null;
 let readyPromise = null;
@@ -93,9 +94,9 @@ function boot(pyodideBase) {
       importScriptsGenuine(`${pyodideBase}pyodide.js`);
       pyodide = await self.loadPyodide({ indexURL: pyodideBase });
       pyodideApi = Object.entries(pyodide); // put back before each run (keepPyodideApi)
-      const table = pyodide._module.packages.import_name_to_package_name || {};
-      packageImports = Object.entries(table).map(([name, packageName]) => [
-        packageName, new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, "\\$&")}\\b`)]);
+      const table = (pyodide._module.packages || {}).import_name_to_package_name;
+      packageImports = table ? Object.entries(table).map(([name, packageName]) => [
+        packageName, new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, "\\$&")}\\b`)]) : null;
     })();
     // Only NumPy: the book's figures are data drawn by the page (web/figures.js), and
     // Matplotlib loads only for a reader's code that imports it (runDemo).
@@ -191,8 +192,11 @@ function keepPyodideApi() {
 /**
  * Whether `source` names a package of Pyodide's that is not loaded yet. An import statement
  * spells its module's name, so code that names none of them cannot need a package loaded.
+ * (Some import names are common words, "six" or "regex": code that merely says one pays for a
+ * scan it did not need, nothing more.)
  */
 function namesUnloadedPackage(source) {
+  if (packageImports === null) return true;
   const loaded = pyodide.loadedPackages;
   for (const [packageName, importName] of packageImports) {
     if (loaded[packageName] === undefined && importName.test(source)) return true;

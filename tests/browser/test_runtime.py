@@ -23,6 +23,7 @@ from helpers import (
     set_editor_source,
     wait_for_runs,
 )
+from playwright.sync_api import expect
 
 from demos.runner import run_demo_file
 from demos.shipped import shipped_files
@@ -48,7 +49,8 @@ def test_page_is_enhanced_with_named_controls(isolated):
     root = demo(page, "fixture/numbers")
     for name in ("Run", "Stop", "Reset"):
         assert root.get_by_role("button", name=name, exact=True).count() == 1, name
-    assert root.locator(".cm-editor").count() == 1
+    # Its editor is built near the screen or once Python is ready (web/lazy-editor.js).
+    expect(root.locator(".cm-editor")).to_have_count(1, timeout=60_000)
     assert root.locator("pre.itt-demo-source").count() == 0
     assert root.get_by_label("n", exact=True).get_attribute("type") == "range"
     assert root.get_by_label("Mode", exact=True).evaluate("e => e.tagName") == "SELECT"
