@@ -16,6 +16,7 @@ from demos.params import parse_params
 from demos.runner import run_demo_file
 from demos.shipped import shipped_files
 from hooks import demo_macros as demos_hook  # the build's own figure markup (spec + SVG)
+from hooks import runtime_bytecode
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_DEMOS = Path(__file__).resolve().parent / "fixtures" / "demos"
@@ -85,6 +86,8 @@ def build_fixture_site(target: Path) -> Path:
         raise FileNotFoundError(f"{build / 'itt.js'} is missing: run `npm run build` first")
     assets = target / "assets" / "build"
     shutil.copytree(build, assets, dirs_exist_ok=True)
+    # NumPy's package as the site ships it (with its bytecode, hooks/runtime_bytecode.py).
+    runtime_bytecode.rewrite_site_package(build / "pyodide", assets / "pyodide")
     write_python_zip(assets / "python.zip")
     shutil.copy(REPO / "docs" / "stylesheets" / "theme.css", target / "theme.css")
     for name, demo_names in PAGES.items():
