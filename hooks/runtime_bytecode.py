@@ -1,27 +1,25 @@
-"""MkDocs hook: the site's NumPy for Pyodide comes with its bytecode, without its test suite.
+"""MkDocs hook: the site's Pyodide starts from bytecode, and its NumPy without its test suite.
 
-Pyodide 0.17.1's packages hold Python sources and no bytecode, so every cold page load used
-to compile NumPy's modules, and the standard-library modules they import, before the first
-``import numpy`` returned: about 0.7 s of the worker's start on a 2-core machine. This hook
-rewrites the site's copy of the package (``assets/build/pyodide/numpy.js`` and ``numpy.data``,
-copied from npm by ``npm run build``):
+Pyodide 0.17.1 ships Python sources and no bytecode, so every cold page load compiled the
+standard-library modules Pyodide imports as it starts, then NumPy's modules and those they
+import: about 1 s of the worker's start on a 2-core machine, before the first
+``import numpy`` returned. This hook rewrites the site's copies of two of Pyodide's data
+packages (``assets/build/pyodide/``, copied from npm by ``npm run build``):
 
-- every NumPy module a browser can import (not NumPy's build tools, ``numpy.distutils``,
-  ``numpy.f2py`` and the ``setup.py`` files), and each standard-library module in
-  :data:`STDLIB_IMPORTS`, gets its ``__pycache__/<name>.cpython-38.pyc``, compiled by
-  Python 3.8 (the version of Pyodide 0.17.1's CPython). Like python.zip's
-  (hooks/python_zip.py), the bytecode is hash-checked: Python reads the source too and
-  compiles it as before if the two ever differ;
-- NumPy's test suites (``*/tests/``), its C headers and its static C library are left out.
-  Nothing in a browser can use them, and they were 2 of the package's 8.7 MB;
-- the chunks are recompressed with LZ4's high-compression mode: the same format, read by the
-  same loader.
+- ``pyodide.asm`` (the standard library; its loader is part of ``pyodide.asm.js``): each
+  module in :data:`PYTHON_MODULES` gets its ``__pycache__/<name>.cpython-38.pyc``;
+- ``numpy``: every NumPy module a browser can import (not NumPy's build tools,
+  ``numpy.distutils``, ``numpy.f2py`` and the ``setup.py`` files) gets its ``.pyc``; NumPy's
+  test suites (``*/tests/``), C headers and static C library are left out: nothing in a
+  browser can use them, and they were 2 of the package's 8.7 MB.
 
-The standard library itself is in ``pyodide.asm.data``, which stays as npm ships it; the
-bytecode of the modules NumPy and the worker import goes into this package, beside NumPy's,
-so it arrives exactly when it is first needed. Without a Python 3.8 (``hooks/python_zip.py``
-says where it is looked for) the package is rewritten without bytecode, and imports compile
-as before. The result is cached in ``.cache/runtime/`` by the hash of its inputs.
+The bytecode is compiled by Python 3.8 (the version of Pyodide 0.17.1's CPython) and is
+hash-checked, like python.zip's (hooks/python_zip.py): Python reads the source too, and
+compiles it as before if the two ever differ. Both packages' chunks are recompressed with
+LZ4's high-compression mode: the same format, read by the same loader. Without a Python 3.8
+(``hooks/python_zip.py`` says where it is looked for) the packages are rewritten without
+bytecode, and imports compile as before. The result is cached in ``.cache/runtime/`` by the
+hash of its inputs.
 """
 import hashlib
 import shutil
@@ -37,22 +35,45 @@ from hooks.pyodide_package import read_package, write_package  # noqa: E402
 from hooks.python_zip import browser_bytecode, browser_python  # noqa: E402
 
 PYODIDE_URI = "assets/build/pyodide"
-PACKAGE = "numpy"
+CORE, NUMPY = "pyodide.asm", "numpy"
+REWRITTEN = (f"{CORE}.js", f"{CORE}.data", f"{NUMPY}.js", f"{NUMPY}.data")
 CACHE = ROOT / ".cache" / "runtime"
-SITE_PACKAGES = "/lib/python3.8/site-packages/"
-STDLIB = "/lib/python3.8/"
-# The standard-library modules that `import numpy` and the worker's start (demos/browser.py:
-# pycore, the sandbox, the runner) import, beyond those Pyodide has imported once it has
-# started. tests/browser/test_runtime.py checks, in the page, that none is missing.
-STDLIB_IMPORTS = (
-    "__future__", "_compat_pickle", "_compression", "argparse", "base64", "bisect", "bz2",
-    "copy", "dataclasses", "datetime", "decimal", "difflib", "encodings/cp437", "fnmatch",
-    "gettext", "hashlib", "hmac", "json/__init__", "json/decoder", "json/encoder",
-    "json/scanner", "locale", "ntpath", "numbers", "pathlib", "pickle", "pkgutil", "pprint",
-    "random", "secrets", "shutil", "struct", "tempfile", "unittest/__init__",
+LIBRARY = "/lib/python3.8/"
+SITE_PACKAGES = f"{LIBRARY}site-packages/"
+# The modules of pyodide.asm (under /lib/python3.8/) that a page imports: those Pyodide
+# imports as it starts, then those that `import numpy` and the worker's start
+# (demos/browser.py: pycore, the sandbox, the runner) import. importlib's own modules are
+# frozen into the interpreter and need none. tests/browser/test_runtime.py checks, in the
+# page, that none is missing.
+PYTHON_MODULES = (
+    "__future__", "_collections_abc", "_compat_pickle", "_compression", "_sitebuiltins",
+    "_weakrefset", "abc", "argparse", "ast", "asyncio/__init__", "asyncio/base_events",
+    "asyncio/base_futures", "asyncio/base_subprocess", "asyncio/base_tasks",
+    "asyncio/constants", "asyncio/coroutines", "asyncio/events", "asyncio/exceptions",
+    "asyncio/format_helpers", "asyncio/futures", "asyncio/locks", "asyncio/log",
+    "asyncio/protocols", "asyncio/queues", "asyncio/runners", "asyncio/selector_events",
+    "asyncio/sslproto", "asyncio/staggered", "asyncio/streams", "asyncio/subprocess",
+    "asyncio/tasks", "asyncio/transports", "asyncio/trsock", "asyncio/unix_events", "base64",
+    "bisect", "bz2", "codecs", "collections/__init__", "collections/abc", "concurrent/__init__",
+    "concurrent/futures/__init__", "concurrent/futures/_base", "contextlib", "contextvars",
+    "copy", "copyreg", "dataclasses", "datetime", "decimal", "difflib", "dis",
+    "encodings/__init__", "encodings/aliases", "encodings/cp437", "encodings/latin_1",
+    "encodings/utf_8", "enum", "fnmatch", "functools", "genericpath", "gettext", "hashlib",
+    "heapq", "hmac", "importlib/__init__", "importlib/abc", "importlib/machinery",
+    "importlib/util", "inspect", "io", "json/__init__", "json/decoder", "json/encoder",
+    "json/scanner", "keyword", "linecache", "locale", "logging/__init__", "ntpath", "numbers",
+    "opcode", "operator", "os", "pathlib", "pickle", "pkgutil", "platform", "posixpath",
+    "pprint", "random", "re", "reprlib", "secrets", "selectors", "shutil", "signal",
+    "site-packages/_pyodide/__init__", "site-packages/_pyodide/_core",
+    "site-packages/_pyodide/docstring", "site-packages/pyodide/__init__",
+    "site-packages/pyodide/_base", "site-packages/pyodide/_core",
+    "site-packages/pyodide/_importhooks", "site-packages/pyodide/_state",
+    "site-packages/pyodide/webloop", "site", "socket", "sre_compile", "sre_constants",
+    "sre_parse", "stat", "string", "struct", "subprocess", "tempfile", "textwrap", "threading",
+    "token", "tokenize", "traceback", "types", "typing", "unittest/__init__",
     "unittest/async_case", "unittest/case", "unittest/loader", "unittest/main",
     "unittest/result", "unittest/runner", "unittest/signals", "unittest/suite",
-    "unittest/util", "urllib/__init__", "urllib/parse", "zipfile",
+    "unittest/util", "urllib/__init__", "urllib/parse", "warnings", "weakref", "zipfile",
 )
 
 
@@ -64,7 +85,7 @@ def browser_needs(path):
 
 
 def needs_bytecode(path):
-    """Whether the package's file ``path`` is a module a page may import (not a build tool)."""
+    """Whether NumPy's file ``path`` is a module a page may import (not a build tool)."""
     relative = path[len(SITE_PACKAGES):]
     build_tool = (relative.startswith(("numpy/distutils/", "numpy/f2py/"))
                   or relative.endswith(("/setup.py", "/conftest.py")))
@@ -83,21 +104,26 @@ def compiled(sources):
     return {"/" + name: content for name, content in bytecode.items()}
 
 
-def rewritten_package(loader, data, stdlib):
-    """(``.js`` text, ``.data`` bytes) of NumPy's package as the site ships it.
+def rewritten_core(loader, data):
+    """(``.js`` text, ``.data`` bytes) of the standard library's package, with the bytecode
+    of :data:`PYTHON_MODULES`. ``loader`` is ``pyodide.asm.js``, ``data`` its package."""
+    files = read_package(loader, data)
+    sources = {}
+    for module in PYTHON_MODULES:
+        path = f"{LIBRARY}{module}.py"
+        if path not in files:
+            raise KeyError(f"{path} is not in Pyodide's standard library")
+        sources[path] = files[path]
+    files.update(compiled(sources))
+    return write_package(loader, files)
 
-    ``loader`` and ``data``: the package from npm; ``stdlib``: {absolute path: bytes} of the
-    standard library (``pyodide.asm``'s package), where :data:`STDLIB_IMPORTS` are found.
-    """
+
+def rewritten_numpy(loader, data):
+    """(``.js`` text, ``.data`` bytes) of NumPy's package as the site ships it."""
     files = {path: content for path, content in read_package(loader, data).items()
              if not path.startswith(SITE_PACKAGES) or browser_needs(path)}
-    sources = {path: content for path, content in files.items() if needs_bytecode(path)}
-    for module in STDLIB_IMPORTS:
-        path = f"{STDLIB}{module}.py"
-        if path not in stdlib:
-            raise KeyError(f"{path} is not in Pyodide's standard library")
-        sources[path] = stdlib[path]
-    files.update(compiled(sources))
+    files.update(compiled({path: content for path, content in files.items()
+                           if needs_bytecode(path)}))
     return write_package(loader, files)
 
 
@@ -110,25 +136,24 @@ def _inputs_hash(paths):
     return digest.hexdigest()[:24]
 
 
-def rewrite_site_package(source_dir, target_dir):
-    """Write the site's ``numpy.js`` and ``numpy.data`` into ``target_dir`` (a Path), made from
-    the npm files in ``source_dir``; from the cache when the same inputs were rewritten before."""
-    loader, data = source_dir / f"{PACKAGE}.js", source_dir / f"{PACKAGE}.data"
-    core_loader, core_data = source_dir / "pyodide.asm.js", source_dir / "pyodide.asm.data"
-    cached = CACHE / _inputs_hash([loader, data, core_loader, core_data])
-    if not (cached / f"{PACKAGE}.data").is_file():
-        stdlib = read_package(core_loader.read_text(encoding="utf-8"), core_data.read_bytes())
-        new_loader, new_data = rewritten_package(loader.read_text(encoding="utf-8"),
-                                                 data.read_bytes(), stdlib)
+def rewrite_site_packages(source_dir, target_dir):
+    """Write the site's ``pyodide.asm.js``/``.data`` and ``numpy.js``/``.data`` into
+    ``target_dir`` (a Path), made from the npm files in ``source_dir``; from the cache when
+    the same inputs were rewritten before."""
+    cached = CACHE / _inputs_hash([source_dir / name for name in REWRITTEN])
+    if not all((cached / name).is_file() for name in REWRITTEN):
         CACHE.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=CACHE))
-        (staging / f"{PACKAGE}.js").write_text(new_loader, encoding="utf-8")
-        (staging / f"{PACKAGE}.data").write_bytes(new_data)
+        for package, rewrite in ((CORE, rewritten_core), (NUMPY, rewritten_numpy)):
+            loader, data = rewrite((source_dir / f"{package}.js").read_text(encoding="utf-8"),
+                                   (source_dir / f"{package}.data").read_bytes())
+            (staging / f"{package}.js").write_text(loader, encoding="utf-8")
+            (staging / f"{package}.data").write_bytes(data)
         if cached.exists():
             shutil.rmtree(cached)
         staging.replace(cached)
     target_dir.mkdir(parents=True, exist_ok=True)
-    for name in (f"{PACKAGE}.js", f"{PACKAGE}.data"):
+    for name in REWRITTEN:
         shutil.copyfile(cached / name, target_dir / name)
 
 
@@ -136,5 +161,5 @@ def on_post_build(config):
     # From docs/ (what `npm run build` copied from npm), never from the site: a rebuild into
     # the same site must not rewrite an already rewritten package.
     source_dir = Path(config["docs_dir"]) / PYODIDE_URI
-    if (source_dir / f"{PACKAGE}.js").is_file():
-        rewrite_site_package(source_dir, Path(config["site_dir"]) / PYODIDE_URI)
+    if (source_dir / f"{NUMPY}.js").is_file():
+        rewrite_site_packages(source_dir, Path(config["site_dir"]) / PYODIDE_URI)

@@ -9,8 +9,11 @@
 // importScripts in a worker, so this file must stay a classic (non-module) worker: esbuild
 // bundles its imports into one script (web/build.mjs).
 
-import { FROM_WORKER, INTERRUPT, LOAD_LABELS, LOAD_STEPS, TO_WORKER } from "./protocol.js";
+import {
+  BOOT_NAME, FROM_WORKER, INTERRUPT, LOAD_LABELS, LOAD_STEPS, TO_WORKER,
+} from "./protocol.js";
 import { listen, lockWorkerScope, parseJSON, sealedPoster } from "./worker-guard.js";
+import { startEarly } from "./early-runtime.js";
 
 lockWorkerScope();
 // The built-ins this file uses, taken before any Python exists: a reader's code reaches the
@@ -83,16 +86,25 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-// Loading Pyodide and NumPy, begun by "boot" (web/boot.js, while the page is still parsing)
-// or else by "init": {pyodide, numpy}, two promises.
+// Loading Pyodide and NumPy, begun as this script runs when web/boot.js named the worker
+// (while the page is still parsing), or else by "init": {pyodide, numpy}, two promises.
 let booted = null;
 
 /** Begin loading Pyodide and then NumPy from `pyodideBase`, once: the slow part of starting. */
 function boot(pyodideBase) {
   if (!booted) {
     const interpreter = (async () => {
-      importScriptsGenuine(`${pyodideBase}pyodide.js`);
-      pyodide = await self.loadPyodide({ indexURL: pyodideBase });
+      // The wasm and the standard library start downloading now (early-runtime.js).
+      const restore = startEarly(pyodideBase, fetchGenuine);
+      try {
+        // importScripts blocks this thread for the 0.3-0.5 s of parsing pyodide.asm.js: the
+        // requests just made go out only once the thread has yielded.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        importScriptsGenuine(`${pyodideBase}pyodide.js`);
+        pyodide = await self.loadPyodide({ indexURL: pyodideBase });
+      } finally {
+        restore();
+      }
       pyodideApi = Object.entries(pyodide); // put back before each run (keepPyodideApi)
       const table = (pyodide._module.packages || {}).import_name_to_package_name;
       packageImports = table ? Object.entries(table).map(([name, packageName]) => [
@@ -248,10 +260,6 @@ listen((event) => {
     );
     return;
   }
-  if (message.type === TO_WORKER.BOOT) {
-    boot(String(message.pyodideBase));
-    return;
-  }
   if (message.type === TO_WORKER.CANCEL) {
     cancelledRuns.add(message.id);
     return;
@@ -287,3 +295,8 @@ listen((event) => {
     });
   }
 });
+
+// Started by web/boot.js: begin loading at once (protocol.js, BOOT_NAME).
+if (String(self.name).startsWith(BOOT_NAME)) {
+  boot(String(self.name).slice(BOOT_NAME.length));
+}

@@ -86,8 +86,8 @@ def build_fixture_site(target: Path) -> Path:
         raise FileNotFoundError(f"{build / 'itt.js'} is missing: run `npm run build` first")
     assets = target / "assets" / "build"
     shutil.copytree(build, assets, dirs_exist_ok=True)
-    # NumPy's package as the site ships it (with its bytecode, hooks/runtime_bytecode.py).
-    runtime_bytecode.rewrite_site_package(build / "pyodide", assets / "pyodide")
+    # Pyodide as the site ships it (with bytecode, hooks/runtime_bytecode.py).
+    runtime_bytecode.rewrite_site_packages(build / "pyodide", assets / "pyodide")
     write_python_zip(assets / "python.zip")
     shutil.copy(REPO / "docs" / "stylesheets" / "theme.css", target / "theme.css")
     for name, demo_names in PAGES.items():

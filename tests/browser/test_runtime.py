@@ -227,6 +227,9 @@ def test_no_matplotlib_on_a_page_that_does_not_draw(isolated):
     # Requests made by the worker (importScripts, XHR) are seen by the page too.
     assert any(url.endswith("/numpy.data") for url in watch.requests), watch.requests
     assert not any("matplotlib" in url for url in watch.requests)
+    # Fetched early and compiled once (web/early-runtime.js): Emscripten's request is answered.
+    assert [url.rsplit("/", 1)[1] for url in watch.requests
+            if url.endswith(".wasm")] == ["pyodide.asm.wasm"], watch.requests
 
 
 def test_figure_demo_gets_matplotlib(browser, isolated_fixture_url):
@@ -284,21 +287,6 @@ def test_a_python_zip_without_pycore_fails_the_start_and_says_why(browser, isola
         context.close()
 
 
-# A bare Pyodide in a worker of its own: the modules it has imported once it has started.
-_STARTUP_MODULES_JS = """async (base) => {
-  const code = `self.onmessage = async () => {
-    importScripts("${base}pyodide.js");
-    const pyodide = await loadPyodide({indexURL: "${base}"});
-    self.postMessage(pyodide.runPython("import sys; ' '.join(sorted(sys.modules))"));
-  };`;
-  const worker = new Worker(URL.createObjectURL(new Blob([code], {type: "text/javascript"})));
-  const names = await new Promise((resolve) => {
-    worker.onmessage = (event) => resolve(event.data);
-    worker.postMessage("go");
-  });
-  worker.terminate();
-  return names.split(" ");
-}"""
 # Run as a demo: the modules of Pyodide's Python and NumPy imported without bytecode (frozen
 # modules, importlib's, have none to look for).
 _MODULES_WITHOUT_BYTECODE = """import json, os, sys
@@ -310,22 +298,19 @@ print(json.dumps({"without": sorted(set(library) - set(compiled)), "with": len(c
 """
 
 
-def test_numpy_and_its_imports_start_from_bytecode(isolated):
-    """hooks/runtime_bytecode.py: every module of NumPy and of the standard library that
-    the worker imports after Pyodide has started comes with its .pyc (STDLIB_IMPORTS is
-    complete), so no page load compiles them."""
+def test_python_starts_from_bytecode(isolated):
+    """hooks/runtime_bytecode.py: every module of Pyodide's Python and of NumPy that the
+    worker has imported comes with its .pyc (PYTHON_MODULES is complete), so no page load
+    compiles them."""
     from hooks.python_zip import browser_python
 
     if browser_python() is None:
-        pytest.skip("no Python 3.8: the package was written without bytecode")
+        pytest.skip("no Python 3.8: the packages were written without bytecode")
     page, _ = isolated
-    startup = set(page.evaluate(_STARTUP_MODULES_JS, f"{page.url.rsplit('/', 1)[0]}/assets/"
-                                                     "build/pyodide/"))
-    assert "ast" in startup and "numpy" not in startup, sorted(startup)
     root = demo(page, "fixture/numbers")
     set_editor_source(page, root, _MODULES_WITHOUT_BYTECODE)
     run_demo_in_page(page, root)
     report = json.loads(output_text(root).strip().splitlines()[-1])
-    assert report["with"] >= 120, report  # NumPy: 88 modules, the standard library: 46
-    assert sorted(set(report["without"]) - startup) == []
+    # NumPy: 88 modules; the standard library and Pyodide's: 137.
+    assert report["without"] == [] and report["with"] >= 200, report
     root.get_by_role("button", name="Reset", exact=True).click()

@@ -119,6 +119,12 @@ def test_full_load_is_clean(browser, site_url, path):
                 editor = demos.nth(index).locator(".itt-demo-editor")
                 expect(editor.locator(".cm-editor")).to_have_count(1, timeout=30_000)
                 expect(editor.locator("pre.itt-demo-source")).to_have_count(0)
+            # The worker starts from the page's inline copy of its script (web/boot.js), and
+            # the wasm it compiles early is Emscripten's too (web/early-runtime.js).
+            assert not [url for url in watch.requests if url.endswith("/itt-worker.js")]
+            wasm = [url for url in watch.requests if url.endswith("/pyodide.asm.wasm")]
+            assert len(wasm) == 1, f"{path}: the wasm was fetched {len(wasm)} times"
+            assert page.evaluate("window.__ittRuntime.workerStarts") == 1
         page.wait_for_timeout(300)  # late console errors from the page's own scripts
         watch.assert_clean()
     finally:

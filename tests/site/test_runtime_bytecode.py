@@ -1,5 +1,5 @@
-"""hooks/pyodide_package.py and hooks/runtime_bytecode.py: the site's NumPy package for
-Pyodide holds what npm's does (less the test suites), plus bytecode that Python 3.8 accepts."""
+"""hooks/pyodide_package.py and hooks/runtime_bytecode.py: the site's packages of Pyodide
+hold what npm's do (less NumPy's test suites), plus bytecode that Python 3.8 accepts."""
 from __future__ import annotations
 
 import json
@@ -32,10 +32,25 @@ def stdlib():
 
 
 @pytest.fixture(scope="module")
-def site_numpy(npm_numpy, stdlib):
+def site_numpy(npm_numpy):
     loader, data, _ = npm_numpy
-    new_loader, new_data = runtime_bytecode.rewritten_package(loader, data, stdlib)
+    new_loader, new_data = runtime_bytecode.rewritten_numpy(loader, data)
     return new_loader, new_data, pyodide_package.read_package(new_loader, new_data)
+
+
+@pytest.fixture(scope="module")
+def site_core():
+    new_loader, new_data = runtime_bytecode.rewritten_core(*npm_package("pyodide.asm"))
+    return new_loader, new_data, pyodide_package.read_package(new_loader, new_data)
+
+
+def expected_bytecode(sources):
+    """The .pyc names of ``sources`` (absolute .py paths)."""
+    names = set()
+    for source in sources:
+        folder, _, stem = source.rpartition("/")
+        names.add(f"{folder}/__pycache__/{stem[:-3]}.cpython-38.pyc")
+    return names
 
 
 def test_reads_both_loader_styles(npm_numpy, stdlib):
@@ -84,30 +99,37 @@ def test_site_package_keeps_numpy_but_its_tests(npm_numpy, site_numpy):
     assert len(new_data) < len(npm_numpy[1])
 
 
-def test_bytecode_for_numpy_and_the_stdlib_it_imports(site_numpy):
+def test_bytecode_for_numpy(site_numpy):
     if python_zip.browser_python() is None:
         pytest.skip("no Python 3.8 to compile the browser's bytecode")
     _, _, files = site_numpy
     bytecode = {name for name in files if name.endswith(".pyc")}
-    wanted = {name for name in files if runtime_bytecode.needs_bytecode(name)}
-    wanted |= {f"/lib/python3.8/{module}.py" for module in runtime_bytecode.STDLIB_IMPORTS}
-    expected = set()
-    for source in wanted:
-        folder, _, stem = source.rpartition("/")
-        expected.add(f"{folder}/__pycache__/{stem[:-3]}.cpython-38.pyc")
-    assert bytecode == expected
+    assert bytecode == expected_bytecode(
+        name for name in files if runtime_bytecode.needs_bytecode(name))
     assert "/lib/python3.8/site-packages/numpy/core/__pycache__/numeric.cpython-38.pyc" \
         in bytecode
     assert not [name for name in bytecode if "/distutils/" in name or "/f2py/" in name]
 
 
-def test_python_3_8_accepts_the_bytecode(site_numpy, stdlib, tmp_path):
+def test_bytecode_for_the_standard_library_a_page_imports(stdlib, site_core):
+    if python_zip.browser_python() is None:
+        pytest.skip("no Python 3.8 to compile the browser's bytecode")
+    _, _, files = site_core
+    added = set(files) - set(stdlib)
+    assert added == expected_bytecode(
+        f"/lib/python3.8/{module}.py" for module in runtime_bytecode.PYTHON_MODULES)
+    assert {name: files[name] for name in stdlib} == stdlib
+    assert "/lib/python3.8/__pycache__/inspect.cpython-38.pyc" in added
+
+
+@pytest.mark.parametrize("package", ["numpy", "core"])
+def test_python_3_8_accepts_the_bytecode(package, site_numpy, site_core, stdlib, tmp_path):
     """Each .pyc is hash-checked, and its hash is the one Python 3.8 computes from the source
     the browser has; so the browser's import uses it instead of compiling."""
     python = python_zip.browser_python()
     if python is None:
         pytest.skip("no Python 3.8 to compile the browser's bytecode")
-    _, _, files = site_numpy
+    _, _, files = site_numpy if package == "numpy" else site_core
     pairs = []
     for index, name in enumerate(sorted(name for name in files if name.endswith(".pyc"))):
         folder, _, pyc = name.rpartition("/__pycache__/")

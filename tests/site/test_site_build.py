@@ -53,20 +53,31 @@ def test_runtime_config_resolves_from_every_depth(built_site):
 
 BOOT_SCRIPT = re.compile(
     r'<script id="itt-boot" data-worker="([^"]+)" data-pyodide="([^"]+)">(.*?)</script>', re.S)
+WORKER_SOURCE = re.compile(r'<script id="itt-worker-source" type="text/plain">(.*?)</script>', re.S)
 
 
 def test_pages_with_demos_start_python_first_thing(built_site):
-    """web/boot.js starts the worker before the stylesheets, inline; only on pages with demos."""
-    boot = (REPO / "docs" / "assets" / "build" / "itt-boot.js").read_text(encoding="utf-8").strip()
+    """web/boot.js starts the worker before the stylesheets, inline, from the worker's
+    script written into the page; only on pages with demos."""
+    build = REPO / "docs" / "assets" / "build"
+    boot = (build / "itt-boot.js").read_text(encoding="utf-8").strip()
+    worker_script = (build / "itt-worker.js").read_text(encoding="utf-8").strip()
+    # Still served: a worker started later (a restart) is started from the file.
+    assert (built_site / "assets" / "build" / "itt-worker.js").read_text(encoding="utf-8") \
+        .strip() == worker_script
     assert not (built_site / "assets" / "build" / "itt-boot.js").exists(), "inline, yet also a file"
     for page in ["index.md", "chapters/04-attention.md", "api.md", "glossary.md"]:
         built = page_for(built_site, page)
         html = built.read_text(encoding="utf-8")
         match = BOOT_SCRIPT.search(html)
+        source = WORKER_SOURCE.search(html)
         if 'class="itt-demo"' not in html:
-            assert match is None, f"{page} has no demo but starts Python"
+            assert match is None and source is None, f"{page} has no demo but starts Python"
             continue
         assert match, f"{page} has demos but no boot script"
+        assert source and source.group(1) == worker_script, f"{page}: no inline worker script"
+        assert html.index(source.group(0)) < html.index(match.group(0)), (
+            f"{page}: the worker's script must come before the boot script that reads it")
         assert html.index(match.group(0)) < html.index('rel="stylesheet"'), (
             f"{page}: the boot script must come before the stylesheets")
         worker, pyodide, script = match.groups()
@@ -161,6 +172,6 @@ def test_boot_script_that_would_end_its_inline_element_fails_the_build(tmp_path)
     build.mkdir(parents=True)
     (build / "itt-boot.js").write_text('(()=>{const s="</script>";})();\n', encoding="utf-8")
     with pytest.raises(PluginError, match="inline script"):
-        assets.boot_script(tmp_path)
+        assets.inline_script(tmp_path)
     (build / "itt-boot.js").write_text("(()=>{})();\n", encoding="utf-8")
-    assert assets.boot_script(tmp_path) == "(()=>{})();"
+    assert assets.inline_script(tmp_path) == "(()=>{})();"
