@@ -51,6 +51,8 @@ async function bundle() {
   // The figure renderer (Vega, Vega-Lite, vega-embed): its own bundle, loaded only by pages
   // that show a figure (web/figure-loader.js).
   await build({ ...common, entryPoints: [join(root, "web", "figures.js")], outfile: join(out, "itt-figures.js"), format: "iife" });
+  // CodeMirror and the book's editor, loaded when a page first builds an editor (lazy-editor.js).
+  await build({ ...common, entryPoints: [join(root, "web", "editor-bundle.js")], outfile: join(out, "itt-editor.js"), format: "iife" });
   await build({ ...common, entryPoints: [join(root, "web", "itt.css")], outfile: join(out, "itt.css") });
 }
 
@@ -58,6 +60,6 @@ await mkdir(out, { recursive: true });
 await bundle();
 const copied = await copyPyodide();
 console.log(
-  `web/build.mjs: itt.js, itt-boot.js, itt-worker.js, itt-figures.js, itt.css; Pyodide ${copied.files} files, ` +
+  `web/build.mjs: itt.js, itt-boot.js, itt-worker.js, itt-figures.js, itt-editor.js, itt.css; Pyodide ${copied.files} files, ` +
   `${(copied.bytes / 1e6).toFixed(1)} MB (${copied.packages.join(", ")})`,
 );

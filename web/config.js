@@ -17,6 +17,7 @@ export function readConfig() {
     pythonZip: `${BUILD_DIRECTORY}python.zip`,
     workerUrl: `${BUILD_DIRECTORY}itt-worker.js`,
     figuresUrl: `${BUILD_DIRECTORY}itt-figures.js`,
+    editorUrl: `${BUILD_DIRECTORY}itt-editor.js`,
   };
   const element = document.getElementById("itt-config");
   if (!element) return defaults;

@@ -4,10 +4,10 @@
 import { LazyEditor } from "./lazy-editor.js";
 import { buildControls, rewriteParam } from "./controls.js";
 import { OutputView } from "./output.js";
-import { foldingExtension, presentDemo } from "./presentation.js";
+import { presentDemo } from "./presentation.js";
 import { RunIndicator, labelLive } from "./run-state.js";
-import { keepAndShare, paramsFromSource, persistExtension } from "./persist.js";
-import { errorLineExtension, failingLine, markErrorLine } from "./error-line.js";
+import { editSaver, keepAndShare, paramsFromSource } from "./persist.js";
+import { failingLine } from "./error-line.js";
 
 const RERUN_DELAY_MS = 250;
 let demoCounter = 0;
@@ -69,8 +69,7 @@ export function enhanceDemo(root, runtime) {
   pre.replaceWith(editorHost);
   editorHost.append(pre); // shown until the editor is built (lazy-editor.js)
   const editor = new LazyEditor(editorHost, original, {
-    label: `Code of demo ${demoId}`, onRun: () => run(),
-    extensions: [foldingExtension(), persistExtension(demoId, original), errorLineExtension()],
+    label: `Code of demo ${demoId}`, onRun: () => run(), onChange: editSaver(demoId, original),
   }, root);
 
   const toolbar = document.createElement("div");
@@ -194,7 +193,7 @@ export function enhanceDemo(root, runtime) {
       indicator.finish(outcome);
       const failing = outcome.error && !outcome.stopped ? failingLine(outcome.error, filename) : null;
       // A failing line is shown in the editor (built for it); a clean run clears a shown one.
-      if (failing !== null || editor.view) markErrorLine(editor.build(), failing);
+      editor.markErrorLine(failing);
       runButton.disabled = false;
       stopButton.disabled = true;
     }

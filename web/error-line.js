@@ -1,30 +1,4 @@
-// The failing line of a run's traceback, marked in the editor (issue 17).
-
-import { StateEffect, StateField } from "@codemirror/state";
-import { Decoration, EditorView } from "@codemirror/view";
-
-const setErrorLine = StateEffect.define();
-const errorMark = Decoration.line({ class: "itt-error-line", attributes: { title: "The line the error was raised on" } });
-
-/** The editor extension that holds the marked line (cleared by any edit). */
-export function errorLineExtension() {
-  return StateField.define({
-    create: () => Decoration.none,
-    update(marks, transaction) {
-      let next = transaction.docChanged ? Decoration.none : marks;
-      for (const effect of transaction.effects) {
-        if (effect.is(setErrorLine)) {
-          const number = effect.value;
-          next = number && number <= transaction.state.doc.lines
-            ? Decoration.set([errorMark.range(transaction.state.doc.line(number).from)])
-            : Decoration.none;
-        }
-      }
-      return next;
-    },
-    provide: (field) => EditorView.decorations.from(field),
-  });
-}
+// The failing line of a run's traceback (issue 17), shown in the editor by error-line-mark.js.
 
 /** The last line of `filename` named in `traceback` (the reader's failing line), or null. */
 export function failingLine(traceback, filename) {
@@ -33,9 +7,4 @@ export function failingLine(traceback, filename) {
   let line = null;
   for (const match of String(traceback || "").matchAll(pattern)) line = Number(match[1]);
   return line;
-}
-
-/** Mark line `number` (1-based) of `view`, or clear the mark with null. */
-export function markErrorLine(view, number) {
-  view.dispatch({ effects: setErrorLine.of(number) });
 }

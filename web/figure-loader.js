@@ -1,25 +1,11 @@
 // Loading the figure renderer (itt-figures.js, Vega + Vega-Lite) on first need: a page with
 // a figure, or a live run that returns one. Text-only pages never download it.
 
-let loading = null;
+import { loadBundle } from "./load-script.js";
 
 /** Resolves to the renderer's API ({draw, drawFigure, redrawAll, fitSpec}); loads it once per visit. */
 export function loadFigures(config) {
-  if (self.ittFigures) return Promise.resolve(self.ittFigures);
-  if (!loading) {
-    loading = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = config.figuresUrl;
-      script.async = true;
-      script.onload = () => (self.ittFigures ? resolve(self.ittFigures) : reject(new Error("itt-figures.js defined no renderer")));
-      script.onerror = () => {
-        loading = null;
-        reject(new Error(`could not load ${config.figuresUrl}`));
-      };
-      document.head.append(script);
-    });
-  }
-  return loading;
+  return loadBundle(config.figuresUrl, "ittFigures");
 }
 
 /** A <figure class="itt-chart"> for a live figure: caption and alt text as text only. */

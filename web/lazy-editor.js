@@ -1,39 +1,51 @@
 // A demo's editor, built when it is needed instead of when the page loads.
 //
-// Building a CodeMirror view makes the browser lay out the whole page (CodeMirror reads the
-// DOM selection and measures itself), about 20-40 ms each on a long chapter, and a page load
-// that built every demo's editor at once slowed Python's start on a 2-core machine (chapter 04:
-// 7 editors, about 0.1 s of its first live result, bench/bench_page.py). Until it is built, the
-// server-rendered <pre> of the source stands in its place, with the same text.
+// The editor is CodeMirror: a bundle of its own (itt-editor.js, about 0.4 MB), loaded when the
+// first editor is built. Building a view also makes the browser lay out the whole page
+// (CodeMirror reads the DOM selection and measures itself), about 20-40 ms each on a long
+// chapter. Both would compete with Python's start on a 2-core machine, and neither is needed
+// to read: until its editor is built, the server-rendered <pre> of a demo's source stands in
+// its place, with the same text (and Material's highlighting).
 //
 // An editor is built, at most once, when the first of these happens:
-// - its demo comes within a screen's height of the viewport (IntersectionObserver);
 // - the reader reaches for the code (focus on the stand-in, which a click or Tab gives it;
-//   "Show all code") or a run needs it (marking a failing line);
-// - Python is ready and the page is idle (buildEditorsWhenIdle): the rest, one per idle moment.
+//   "Show all code") or a run needs it (marking a failing line): at once;
+// - Python is ready, no demo is running and the page is idle (buildEditorsWhenIdle): first
+//   the editors near the screen, then the rest, one per idle moment; after that, an editor
+//   is built as its demo comes within a screen's height of the viewport.
 
-import { createEditor } from "./editor.js";
 import { whenIdle } from "./idle.js";
+import { loadBundle } from "./load-script.js";
 
 const NEAR_SCREEN = "100% 0px"; // a screen's height above and below the viewport
+const RUNNING_DEMO = '.itt-demo[data-demo-state="running"]';
+const BUSY_RETRY_MS = 250; // how soon to look again while a demo runs
 const waiting = new Set(); // LazyEditors not built yet, in page order
+const nearScreen = new Set(); // the waiting ones whose demo is near the viewport
+let bundleUrl = null; // itt-editor.js (useEditorBundle)
 let observer = null;
+let released = false; // Python is ready: near-screen editors are built as they come near
 let building = false; // the idle chain of buildEditorsWhenIdle is running
 
-/** Build `editor`; a failure costs only that demo its editor (its source stays shown). */
+/** Where the editor bundle is (config.editorUrl), set once by main.js. */
+export function useEditorBundle(url) {
+  bundleUrl = url;
+}
+
+/** Build `editor`; a failure (reported by build) costs only that demo its editor. */
 function buildSafely(editor) {
-  try {
-    editor.build();
-  } catch (error) {
-    console.warn("a demo's editor could not be built; its source stays as text", error);
-  }
+  return editor.build().catch(() => {});
 }
 
 function nearScreenObserver() {
   if (!observer && typeof IntersectionObserver === "function") {
     observer = new IntersectionObserver((entries) => {
       for (const entry of entries) {
-        if (entry.isIntersecting && entry.target.ittLazyEditor) buildSafely(entry.target.ittLazyEditor);
+        const editor = entry.target.ittLazyEditor;
+        if (!editor) continue;
+        if (!entry.isIntersecting) nearScreen.delete(editor);
+        else if (released) buildSafely(editor);
+        else nearScreen.add(editor);
       }
     }, { rootMargin: NEAR_SCREEN });
   }
@@ -43,7 +55,7 @@ function nearScreenObserver() {
 export class LazyEditor {
   /**
    * An editor for `host` (which holds the source's <pre>), holding `source`; `options` are
-   * createEditor's. `watched` is the element whose nearness to the screen builds it.
+   * createEditor's (editor.js). `watched` is the element whose nearness to the screen counts.
    */
   constructor(host, source, options, watched) {
     this.host = host;
@@ -51,6 +63,8 @@ export class LazyEditor {
     this.options = options;
     this.watched = watched;
     this.view = null;
+    this.editor = null;
+    this.building = null; // the promise of the view, once a build has begun
     this.onBuilt = [];
     waiting.add(this);
     watched.ittLazyEditor = this;
@@ -59,28 +73,43 @@ export class LazyEditor {
     // The stand-in is focusable (tabindex, hooks/demo_macros.py): a click or Tab on it builds
     // the editor at once and moves the focus into it.
     host.addEventListener("focusin", () => {
-      if (this.view) return;
-      this.build();
-      this.view.focus();
+      if (this.view || this.building) return;
+      buildSafely(this).then(() => {
+        if (this.view) this.view.focus();
+      });
     });
   }
 
-  /** Stop waiting: drop it from the queue and the observer (its page was left). */
+  /** Stop waiting: drop it from the queues and the observer (built, or its page was left). */
   forget() {
     waiting.delete(this);
+    nearScreen.delete(this);
     if (observer) observer.unobserve(this.watched);
     delete this.watched.ittLazyEditor;
   }
 
-  /** Build the CodeMirror view now (once); returns it. */
+  /**
+   * Build the CodeMirror view (once), loading the editor bundle first if need be; resolves to
+   * the view. A failure is reported here, and the source stays shown as text.
+   */
   build() {
-    if (this.view) return this.view;
-    this.forget();
+    if (!this.building) {
+      this.forget();
+      this.building = loadBundle(bundleUrl, "ittEditor").then((api) => this.create(api));
+      this.building.catch((error) => {
+        console.warn("a demo's editor could not be built; its source stays as text", error);
+        this.building = null; // a later need may try again
+      });
+    }
+    return this.building;
+  }
+
+  create(api) {
     const stand = this.standIn();
-    const editor = createEditor(this.host, this.text, this.options);
+    const editor = api.createEditor(this.host, this.text, this.options);
     if (stand) stand.remove();
-    this.view = editor.view;
     this.editor = editor;
+    this.view = editor.view;
     for (const callback of this.onBuilt.splice(0)) callback(this.view);
     return this.view;
   }
@@ -110,27 +139,51 @@ export class LazyEditor {
     // Into its <code>, which carries Material's code-block style.
     if (stand) (stand.querySelector("code") || stand).textContent = text;
   }
+
+  /** Fold the book's plumbing (`folded`) or show every line; once the view exists. */
+  showFolds(folded) {
+    if (this.editor) this.editor.showFolds(folded);
+  }
+
+  /** Mark line `number` as the failing one (building the editor for it), or clear with null. */
+  markErrorLine(number) {
+    if (number === null && !this.view) return;
+    buildSafely(this).then(() => {
+      if (this.editor) this.editor.markErrorLine(number);
+    });
+  }
 }
 
 /**
- * Once `pythonReady` settles, build the editors still waiting (those still on the page), one
- * per idle moment, so that none is built while Python is starting. One chain serves every
- * page view; editors of a page that was left are forgotten.
+ * Once `pythonReady` settles, no demo is running and the page is idle, build the editors
+ * near the screen, then the others still waiting, one per idle moment, so that none is built
+ * (nor CodeMirror loaded) while Python starts or a first result is shown. One chain serves
+ * every page view; editors of a page that was left are forgotten.
  */
 export function buildEditorsWhenIdle(pythonReady) {
   const buildNext = () => {
-    const [next] = waiting;
+    const [next] = [...nearScreen, ...waiting];
     if (!next) {
       building = false;
       return;
     }
-    if (next.host.isConnected) buildSafely(next);
-    else next.forget();
-    whenIdle(buildNext);
+    if (next.host.isConnected) buildSafely(next).then(() => whenIdle(buildNext));
+    else {
+      next.forget();
+      whenIdle(buildNext);
+    }
+  };
+  const startWhenQuiet = () => {
+    if (document.querySelector(RUNNING_DEMO)) {
+      setTimeout(() => whenIdle(startWhenQuiet), BUSY_RETRY_MS);
+      return;
+    }
+    released = true;
+    buildNext();
   };
   Promise.resolve(pythonReady).catch(() => {}).then(() => {
     if (building) return;
     building = true;
-    whenIdle(buildNext);
+    whenIdle(startWhenQuiet);
   });
 }

@@ -17,10 +17,11 @@ import { getRuntime } from "./runtime.js";
 import { enhanceDemo } from "./demo.js";
 import { scheduleFigures } from "./figure-schedule.js";
 import { PYTHON_SETTLED } from "./search-gate.js";
-import { buildEditorsWhenIdle } from "./lazy-editor.js";
+import { buildEditorsWhenIdle, useEditorBundle } from "./lazy-editor.js";
 
 const config = readConfig();
 const runtime = getRuntime(config);
+useEditorBundle(config.editorUrl);
 // This script loads async in <head> (overrides/main.html). A page whose build says it has
 // demos (config.hasDemos) starts Python at once, while the rest of the page still parses
 // (taking over the worker boot.js started); any other page starts it when enhancePage finds
@@ -48,7 +49,8 @@ function enhancePage() {
       console.warn(`demo ${root.dataset.demo}: could not be made live`, error);
     }
   });
-  // Editors near the screen are built at once; the others once Python is ready (lazy-editor.js).
+  // Editors are built once Python is ready and the page is quiet, near the screen first, or
+  // when the reader reaches for the code (lazy-editor.js).
   if (pythonReady) buildEditorsWhenIdle(pythonReady);
 }
 

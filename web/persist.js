@@ -5,7 +5,6 @@
 // Control values live in the code (a control rewrites its `# @param` line), so keeping the
 // code keeps them; paramsFromSource reads them back for the controls.
 
-import { EditorView } from "@codemirror/view";
 import { downloadText } from "./download.js";
 
 const STORAGE_PREFIX = "itt-demo-edit:";
@@ -99,15 +98,13 @@ export async function readShared(hash, demoId) {
   }
 }
 
-/** The extension that saves the editor's text (debounced) as the reader edits. */
-export function persistExtension(demoId, original) {
+/** `onChange(text)` for the editor: saves the reader's edits (debounced). */
+export function editSaver(demoId, original) {
   let timer = null;
-  return EditorView.updateListener.of((update) => {
-    if (!update.docChanged) return;
+  return (text) => {
     clearTimeout(timer);
-    const view = update.view;
-    timer = setTimeout(() => saveEdit(demoId, view.state.doc.toString(), original), SAVE_DELAY_MS);
-  });
+    timer = setTimeout(() => saveEdit(demoId, text, original), SAVE_DELAY_MS);
+  };
 }
 
 function small(label, className) {

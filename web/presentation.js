@@ -6,17 +6,10 @@
 // - the import block at the top;
 // - the closing `result = {...}` dictionary (the build's hand-off, not the idea);
 // - any region between `# @hide` and `# @show` comment lines.
-// Folded ranges are CodeMirror folds: the code still runs exactly as written, and a click on
-// a fold's placeholder (or "Show all code") opens it.
-
-import { codeFolding, foldEffect, unfoldAll } from "@codemirror/language";
+// Folded ranges (fold-ranges.js) are CodeMirror folds (editor-folds.js): the code still runs
+// exactly as written, and a click on a fold's placeholder (or "Show all code") opens it.
 
 export const COLLAPSED_LINES = 14; // lines a collapsed editor shows before "Show all code"
-
-const IMPORT = /^(import\s|from\s+\S+\s+import\s)/;
-const HIDE = /^\s*#\s*@hide\b/;
-const SHOW = /^\s*#\s*@show\b/;
-const RESULT = /^result\s*=\s*[{(]/;
 
 /**
  * The caption of a demo: the first sentence of its header comment (the `#` lines before any
@@ -40,120 +33,6 @@ export function captionFrom(source) {
     if (!/(\be\.g|\bi\.e|\bal|\bvs|\bcf)\.$/.test(before)) return before;
   }
   return text;
-}
-
-/** [{from, to, label}] line ranges (0-based, inclusive) of `source` to fold. */
-export function foldLineRanges(source) {
-  const lines = source.split("\n");
-  const ranges = [];
-  let index = 0;
-  // Header comment.
-  while (index < lines.length && lines[index].startsWith("#") && !/^#\s*@/.test(lines[index])) index += 1;
-  if (index > 0) ranges.push({ from: 0, to: index - 1, label: "about this demo" });
-  // Import block (imports, blank lines and comments between them).
-  let first = -1;
-  let last = -1;
-  for (let at = index; at < lines.length; at += 1) {
-    const line = lines[at];
-    if (IMPORT.test(line)) {
-      if (first < 0) first = at;
-      last = at;
-    } else if (line.trim() === "" || (line.startsWith("#") && first >= 0 && !/^#\s*@/.test(line))) {
-      continue;
-    } else {
-      break;
-    }
-  }
-  if (first >= 0) ranges.push({ from: first, to: last, label: "imports" });
-  // `# @hide` ... `# @show` regions.
-  for (let at = 0; at < lines.length; at += 1) {
-    if (!HIDE.test(lines[at])) continue;
-    let end = at + 1;
-    while (end < lines.length && !SHOW.test(lines[end])) end += 1;
-    ranges.push({ from: at, to: Math.min(end, lines.length - 1), label: "book code" });
-    at = end;
-  }
-  // The closing result dictionary: from `result = {` to the line that closes it.
-  for (let at = 0; at < lines.length; at += 1) {
-    if (!RESULT.test(lines[at])) continue;
-    let depth = 0;
-    let end = at;
-    for (; end < lines.length; end += 1) {
-      for (const char of lines[end].replace(/#.*$/, "")) {
-        if ("{([".includes(char)) depth += 1;
-        else if ("})]".includes(char)) depth -= 1;
-      }
-      if (depth <= 0) break;
-    }
-    ranges.push({ from: at, to: Math.min(end, lines.length - 1), label: "result for the page" });
-  }
-  return ranges;
-}
-
-/** What a folded range holds, in a few words, from its text. */
-export function foldLabel(text) {
-  const kinds = [];
-  for (const line of text.split("\n")) {
-    let kind = null;
-    if (HIDE.test(line)) kind = "book code";
-    else if (IMPORT.test(line)) kind = "imports";
-    else if (RESULT.test(line)) kind = "result for the page";
-    else if (line.startsWith("#") && !kinds.length) kind = "about this demo";
-    if (kind && !kinds.includes(kind)) kinds.push(kind);
-  }
-  return kinds.join(", ") || "book code";
-}
-
-/** Line ranges merged where only blank lines separate them (one fold, not two in a row). */
-function merged(ranges, lines) {
-  const sorted = [...ranges].sort((a, b) => a.from - b.from);
-  const out = [];
-  for (const range of sorted) {
-    const previous = out[out.length - 1];
-    const gapBlank = previous && lines.slice(previous.to + 1, range.from).every((line) => line.trim() === "");
-    if (previous && (range.from <= previous.to + 1 || gapBlank)) {
-      previous.to = Math.max(previous.to, range.to);
-    } else {
-      out.push({ ...range });
-    }
-  }
-  return out;
-}
-
-/** The editor extension that lets folds show and open ("… imports" placeholders). */
-export function foldingExtension() {
-  return codeFolding({
-    preparePlaceholder: (state, range) => {
-      const count = state.doc.lineAt(range.to).number - state.doc.lineAt(range.from).number + 1;
-      return `${count} line${count === 1 ? "" : "s"}: ${foldLabel(state.doc.sliceString(range.from, range.to))}`;
-    },
-    placeholderDOM: (view, onclick, prepared) => {
-      const node = document.createElement("button");
-      node.type = "button";
-      node.className = "cm-foldPlaceholder itt-fold";
-      node.textContent = `… ${prepared}`;
-      node.title = "Show these lines";
-      node.setAttribute("aria-label", `Show ${prepared} of folded code`);
-      node.onclick = onclick;
-      return node;
-    },
-  });
-}
-
-/** Fold the plumbing of the editor's current text (ranges from foldLineRanges). */
-export function foldPlumbing(view) {
-  const { doc } = view.state;
-  const text = doc.toString();
-  const effects = merged(foldLineRanges(text), text.split("\n"))
-    .filter((range) => range.to >= range.from && range.to < doc.lines)
-    .map((range) => {
-      // The whole lines, so each fold reads as one line "… 6 lines: imports".
-      const start = doc.line(range.from + 1).from;
-      const end = doc.line(range.to + 1).to;
-      return end > start ? foldEffect.of({ from: start, to: end }) : null;
-    })
-    .filter(Boolean);
-  if (effects.length) view.dispatch({ effects });
 }
 
 /**
@@ -192,20 +71,17 @@ export function presentDemo(root, { editor, editorHost, toolbar, controlsHost, a
 
   const lineCount = source.split("\n").length;
   // `editor` is a LazyEditor: the folds follow the state once its view exists.
-  function applyFolds(view) {
-    if (code.dataset.expanded === "true") unfoldAll(view);
-    else foldPlumbing(view);
-    view.requestMeasure();
-  }
+  const applyFolds = () => editor.showFolds(code.dataset.expanded !== "true");
   function setExpanded(expanded) {
     code.dataset.expanded = expanded ? "true" : "false";
     toggle.setAttribute("aria-expanded", String(expanded));
     toggle.textContent = expanded ? "Collapse code" : `Show all code (${lineCount} lines)`;
-    if (editor.view) applyFolds(editor.view);
+    if (editor.view) applyFolds();
   }
   editor.whenBuilt(applyFolds);
   toggle.addEventListener("click", () => {
-    editor.build(); // a reader who opens the code is about to read or edit it
+    // A reader who opens the code is about to read or edit it.
+    editor.build().catch(() => {}); // a failure is reported by build(); the text stays
     setExpanded(code.dataset.expanded !== "true");
   });
   // Typing in a clipped editor would hide the caret: focusing the code expands it.
