@@ -37,6 +37,11 @@ export function scheduleFigures(root, config, pythonReady) {
     { rootMargin: NEAR_SCREEN },
   );
   waiting.forEach((figure) => nearScreen.observe(figure));
+  // The renderer is needed once Python is ready: it is fetched and parsed at an idle moment
+  // after the page has loaded, while the worker starts Python, instead of then.
+  const preload = () => whenIdle(() => loadFigures(config).catch(() => {}));
+  if (document.readyState === "complete") preload();
+  else self.addEventListener("load", preload, { once: true });
   const drawRest = () => {
     const next = waiting.values().next();
     if (next.done) {
