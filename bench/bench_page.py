@@ -68,7 +68,7 @@ FLOOR_PAGE = """<!doctype html><html lang="en" data-pyodide="{pyodide}"><head><m
 <title>floor</title><link rel="icon" href="data:,"></head><body><p>Bare runtime.</p><script>
 const worker = new Worker("../floor-worker.js");
 worker.onmessage = () => performance.mark("itt-floor-ready");
-worker.postMessage(document.documentElement.dataset.pyodide);
+worker.postMessage(new URL(document.documentElement.dataset.pyodide, location.href).href);
 </script></body></html>
 """
 FLOOR_WORKER = """self.onmessage = async (event) => {

@@ -10,16 +10,15 @@
 // An editor is built, at most once, when the first of these happens:
 // - the reader reaches for the code (focus on the stand-in, which a click or Tab gives it;
 //   "Show all code") or a run needs it (marking a failing line): at once;
-// - Python is ready, no demo is running and the page is idle (buildEditorsWhenIdle): first
-//   the editors near the screen, then the rest, one per idle moment; after that, an editor
-//   is built as its demo comes within a screen's height of the viewport.
+// - Python is ready and the page is quiet (2 s later, no demo running, idle: idle.js's
+//   whenQuiet, so a reader's first results come first): the editors near the screen, then
+//   the rest, one per idle moment; after that, an editor is built as its demo comes within a
+//   screen's height of the viewport.
 
-import { whenIdle } from "./idle.js";
+import { whenIdle, whenQuiet } from "./idle.js";
 import { loadBundle } from "./load-script.js";
 
 const NEAR_SCREEN = "100% 0px"; // a screen's height above and below the viewport
-const RUNNING_DEMO = '.itt-demo[data-demo-state="running"]';
-const BUSY_RETRY_MS = 250; // how soon to look again while a demo runs
 const waiting = new Set(); // LazyEditors not built yet, in page order
 const nearScreen = new Set(); // the waiting ones whose demo is near the viewport
 let bundleUrl = null; // itt-editor.js (useEditorBundle)
@@ -155,10 +154,10 @@ export class LazyEditor {
 }
 
 /**
- * Once `pythonReady` settles, no demo is running and the page is idle, build the editors
- * near the screen, then the others still waiting, one per idle moment, so that none is built
- * (nor CodeMirror loaded) while Python starts or a first result is shown. One chain serves
- * every page view; editors of a page that was left are forgotten.
+ * Once `pythonReady` settles and the page is quiet (whenQuiet), build the editors near the
+ * screen, then the others still waiting, one per idle moment, so that none is built (nor
+ * CodeMirror loaded) while Python starts or a first result is shown. One chain serves every
+ * page view; editors of a page that was left are forgotten.
  */
 export function buildEditorsWhenIdle(pythonReady) {
   const buildNext = () => {
@@ -173,17 +172,12 @@ export function buildEditorsWhenIdle(pythonReady) {
       whenIdle(buildNext);
     }
   };
-  const startWhenQuiet = () => {
-    if (document.querySelector(RUNNING_DEMO)) {
-      setTimeout(() => whenIdle(startWhenQuiet), BUSY_RETRY_MS);
-      return;
-    }
-    released = true;
-    buildNext();
-  };
   Promise.resolve(pythonReady).catch(() => {}).then(() => {
     if (building) return;
     building = true;
-    whenIdle(startWhenQuiet);
+    whenQuiet(() => {
+      released = true;
+      buildNext();
+    });
   });
 }

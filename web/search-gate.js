@@ -4,22 +4,19 @@
 // its search worker then builds the index: both compete with Pyodide's download and start on
 // a 2-core machine, which cost chapter 04's first live result about 0.33 s (bench/bench_page.py).
 // The request is held until whichever comes first:
-// - Python is ready or failed to start (main.js's PYTHON_SETTLED event), QUIET_MS have passed,
-//   no demo is running and the page is idle: the first results (a reader may have pressed Run
-//   before Python was ready) and their figures come first;
+// - Python is ready or failed to start (main.js's PYTHON_SETTLED event) and the page is quiet
+//   (idle.js's whenQuiet: 2 s later, no demo running, an idle moment): the first results (a
+//   reader may have pressed Run before Python was ready) and their figures come first;
 // - the reader reaches for search: the query box gets focus (a click, or Material's "/" and
 //   "s" shortcuts) or the search toggle changes (the phone layout's search button);
 // - FALLBACK_MS have passed, whatever happened.
 // Search itself is Material's, unchanged: it only gets its index a little later.
 
-import { whenIdle } from "./idle.js";
+import { whenQuiet } from "./idle.js";
 
 export const PYTHON_SETTLED = "itt-python-settled";
 const INDEX_PATH = "/search/search_index.json";
 const FALLBACK_MS = 60000; // long: on a slow network the index would compete with Pyodide's download
-const QUIET_MS = 2000;
-const IDLE_TIMEOUT_MS = 2000;
-const RUNNING_DEMO = '.itt-demo[data-demo-state="running"]';
 const OPENED = 1; // XMLHttpRequest.OPENED: opened, not yet sent
 
 function isSearchIndex(address) {
@@ -50,11 +47,7 @@ export function holdSearchIndex() {
   const onReaderSearch = (event) => {
     if (isSearchControl(event.target)) release();
   };
-  const releaseWhenQuiet = () => {
-    if (document.querySelector(RUNNING_DEMO)) setTimeout(() => whenIdle(releaseWhenQuiet, IDLE_TIMEOUT_MS), QUIET_MS / 4);
-    else release();
-  };
-  const onPythonSettled = () => setTimeout(() => whenIdle(releaseWhenQuiet, IDLE_TIMEOUT_MS), QUIET_MS);
+  const onPythonSettled = () => whenQuiet(release);
   function heldOpen(method, url, ...rest) {
     if (isSearchIndex(url)) held.add(this);
     return open.call(this, method, url, ...rest);
