@@ -5,7 +5,7 @@
 // (CodeMirror reads the DOM selection and measures itself), about 20-40 ms each on a long
 // chapter. Both would compete with Python's start on a 2-core machine, and neither is needed
 // to read: until its editor is built, the server-rendered <pre> of a demo's source stands in
-// its place, with the same text (and Material's highlighting).
+// its place, with the same text in Material's code-block style, its lines wrapped.
 //
 // An editor is built, at most once, when the first of these happens:
 // - the reader reaches for the code (focus on the stand-in, which a click or Tab gives it;
