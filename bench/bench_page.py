@@ -16,7 +16,7 @@ browser context, so an empty cache) of chapter 04:
 - the bare-runtime floor: Pyodide + NumPy ready (in a worker, as the site runs them) in an
   otherwise empty page on the same server, with Pyodide's files as npm ships them, and its
   bytes; and the ratio first live result / floor (goal <= 1.15, on <= 30 MB). The same
-  empty page on the site's own copy (whose NumPy carries bytecode, hooks/runtime_bytecode.py)
+  empty page on the site's own copy (whose Python carries bytecode, hooks/runtime_bytecode.py)
   is measured too, to show what the page adds to its own runtime;
 - the heaviest chapter (the one whose first live result fetches the most bytes, found by one
   cold load of each chapter), measured like chapter 04;
@@ -80,7 +80,7 @@ FLOOR_WORKER = """self.onmessage = async (event) => {
 };
 """
 # The floor's Pyodide: the files as npm ships them (the bare runtime), copied beside the page.
-# The site's own copy differs: its NumPy package carries bytecode (hooks/runtime_bytecode.py).
+# The site's own copy differs: its Python carries bytecode (hooks/runtime_bytecode.py).
 # A second floor page loads the site's copy, to show what the page adds to its own runtime.
 STOCK_PYODIDE = REPO / "node_modules" / "@pyodide" / "pyodide" / "dist"
 FLOOR_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "pyodide.asm.data",
@@ -400,7 +400,7 @@ def main(argv=None):
             "samples": before,
         } if before else None,
         "floor": {"ready_s": floor_s, "bytes": median(floor, "bytes"), "samples": floor},
-        # The same empty page on the site's own copy of Pyodide (NumPy with its bytecode).
+        # The same empty page on the site's own copy of Pyodide (its Python with bytecode).
         "site_runtime_floor": {
             "ready_s": median(site_floor, "ready_s"), "bytes": median(site_floor, "bytes"),
             "first_live_ratio": first_live / median(site_floor, "ready_s"),
@@ -477,7 +477,7 @@ def print_summary(report):
           f"<= {TARGETS['bytes_to_first_result'] / 1e6:.0f} MB: "
           f"{verdict(cold['bytes'], TARGETS['bytes_to_first_result'])}]")
     own = report["site_runtime_floor"]
-    print(f"  the same empty page on the site's Pyodide (NumPy with bytecode): "
+    print(f"  the same empty page on the site's Pyodide (its Python with bytecode): "
           f"{own['ready_s']:.2f} s, {own['bytes'] / 1e6:.1f} MB; first live result = "
           f"{own['first_live_ratio']:.2f}x that")
     before = report["baseline"]

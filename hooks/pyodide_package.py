@@ -65,7 +65,7 @@ def read_package(loader, data):
     metadata = _one(_METADATA, loader, "file list").group(0)
     files = [(name, int(float(start)), int(float(end)))
              for name, start, end in _FILE.findall(metadata)]
-    if len(files) != metadata.count("filename"):
+    if len(files) != len(re.findall(r'"?filename"?:"', metadata)):
         raise PackageFormatError("a file entry of the file list could not be read")
     total = max((end for _, _, end in files), default=0)
     if not len(offsets) == len(sizes) == len(compressed) == -(-total // CHUNK_SIZE):
@@ -116,6 +116,10 @@ def write_package(loader, files):
     for pattern, what in ((_CREATE_PATHS, "folder list"), (_CHUNK_TABLE, "chunk table"),
                           (_METADATA, "file list")):
         _one(pattern, loader, what)
+    # The folders are created by one run of calls, replaced whole below.
+    if _one(_CREATE_PATHS, loader, "folder list").group(0).count("FS_createPath") != \
+            loader.count('Module["FS_createPath"]('):
+        raise PackageFormatError("the loader creates its folders in more than one place")
     stream, entries = bytearray(), []
     for name, content in files.items():
         if '"' in name or "\\" in name or not name.startswith("/"):

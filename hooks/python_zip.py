@@ -89,7 +89,8 @@ def browser_bytecode(members, root=ROOT):
         return {}
     with tempfile.TemporaryDirectory() as prefix:
         # PYTHONPYCACHEPREFIX sends the .pyc files to `prefix`, not into the repository.
-        env = dict(os.environ, PYTHONPYCACHEPREFIX=prefix)
+        # A fixed hash seed: the order of a frozenset constant in the bytecode follows it.
+        env = dict(os.environ, PYTHONPYCACHEPREFIX=prefix, PYTHONHASHSEED="0")
         command = [python, "-m", "compileall", "-q", "--invalidation-mode", "checked-hash"]
         finished = subprocess.run(command + [str(root / name) for name in sources], env=env,
                                   capture_output=True, text=True)

@@ -22,13 +22,18 @@ import { holdSearchIndex } from "./search-gate.js";
 const script = document.currentScript;
 if (script && script.dataset.worker && script.dataset.pyodide) {
   const inline = document.getElementById("itt-worker-source");
-  const source = inline
-    ? URL.createObjectURL(new Blob([inline.textContent], { type: "text/javascript" }))
-    : new URL(script.dataset.worker, location.href).href;
-  const pyodideBase = new URL(script.dataset.pyodide, location.href).href;
-  const worker = new Worker(source, { name: `${BOOT_NAME}${pyodideBase}` });
+  const fileUrl = new URL(script.dataset.worker, location.href).href;
+  const name = `${BOOT_NAME}${new URL(script.dataset.pyodide, location.href).href}`;
+  let worker;
+  try {
+    const blobUrl = URL.createObjectURL(new Blob([inline.textContent], { type: "text/javascript" }));
+    worker = new Worker(blobUrl, { name }); // the URL stays valid for the page's life (6 kB)
+  } catch (error) {
+    // No inline copy, or a host's policy refuses blob: workers: the file, as before.
+    worker = new Worker(fileUrl, { name });
+  }
   // An error before runtime.js takes the worker over (its script failed to load) is kept,
-  // so the runtime can report it instead of waiting for an answer that never comes.
+  // so the runtime starts another instead of waiting for an answer that never comes.
   worker.addEventListener("error", (event) => {
     worker.ittBootError = event.message || "the worker's script could not be loaded";
   });

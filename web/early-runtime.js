@@ -10,9 +10,9 @@
 // well, so that Emscripten's request for it finds it in the HTTP cache, or waits for this
 // download instead of starting another.
 //
-// Only for the duration of loadPyodide, and only for those two URLs: `fetch` and
-// `WebAssembly.instantiateStreaming` are put back by the first call that reaches them for
-// the wasm (or by `restore`). Anything else passes through untouched.
+// Only for the duration of loadPyodide: `fetch` (for the wasm's URL only) and
+// `WebAssembly.instantiateStreaming` are put back by the first instantiateStreaming call, or
+// by `restore` once loadPyodide has settled. Anything else passes through untouched.
 
 /**
  * Begin fetching `pyodide.asm.wasm` (compiling it as it arrives) and `pyodide.asm.data`
@@ -22,6 +22,10 @@
  * `fetchGenuine` is the worker's own fetch, taken before any code could replace it.
  */
 export function startEarly(pyodideBase, fetchGenuine) {
+  if (typeof WebAssembly.compileStreaming !== "function"
+      || typeof WebAssembly.instantiateStreaming !== "function") {
+    return () => {}; // Emscripten takes its own path, as without this module
+  }
   const wasmUrl = `${pyodideBase}pyodide.asm.wasm`;
   const dataUrl = `${pyodideBase}pyodide.asm.data`;
   const compiled = WebAssembly.compileStreaming(fetchGenuine(wasmUrl));

@@ -69,13 +69,11 @@ export class LazyEditor {
     watched.ittLazyEditor = this;
     const near = nearScreenObserver();
     if (near) near.observe(watched);
+    this.errorLine = null; // the failing line to mark once built (the latest run's)
     // The stand-in is focusable (tabindex, hooks/demo_macros.py): a click or Tab on it builds
-    // the editor at once and moves the focus into it.
+    // the editor at once, and the focus moves into it if it is still on the stand-in then.
     host.addEventListener("focusin", () => {
-      if (this.view || this.building) return;
-      buildSafely(this).then(() => {
-        if (this.view) this.view.focus();
-      });
+      if (!this.view) buildSafely(this);
     });
   }
 
@@ -92,6 +90,7 @@ export class LazyEditor {
    * the view. A failure is reported here, and the source stays shown as text.
    */
   build() {
+    if (this.view) return Promise.resolve(this.view);
     if (!this.building) {
       this.forget();
       this.building = loadBundle(bundleUrl, "ittEditor").then((api) => this.create(api));
@@ -105,11 +104,20 @@ export class LazyEditor {
 
   create(api) {
     const stand = this.standIn();
+    const focused = Boolean(stand && stand.contains(document.activeElement));
     const editor = api.createEditor(this.host, this.text, this.options);
     if (stand) stand.remove();
     this.editor = editor;
     this.view = editor.view;
-    for (const callback of this.onBuilt.splice(0)) callback(this.view);
+    if (focused) this.view.focus();
+    if (this.errorLine !== null) editor.markErrorLine(this.errorLine);
+    for (const callback of this.onBuilt.splice(0)) {
+      try {
+        callback(this.view);
+      } catch (error) {
+        console.warn("a demo's editor could not be set up in full", error);
+      }
+    }
     return this.view;
   }
 
@@ -144,12 +152,14 @@ export class LazyEditor {
     if (this.editor) this.editor.showFolds(folded);
   }
 
-  /** Mark line `number` as the failing one (building the editor for it), or clear with null. */
+  /**
+   * Mark line `number` as the failing one (building the editor for it), or clear the mark
+   * with null. Only the latest call counts, whenever the editor is built.
+   */
   markErrorLine(number) {
-    if (number === null && !this.view) return;
-    buildSafely(this).then(() => {
-      if (this.editor) this.editor.markErrorLine(number);
-    });
+    this.errorLine = number;
+    if (this.editor) this.editor.markErrorLine(number);
+    else if (number !== null && this.host.isConnected) buildSafely(this);
   }
 }
 
@@ -160,9 +170,10 @@ export class LazyEditor {
  * page view; editors of a page that was left are forgotten.
  */
 export function buildEditorsWhenIdle(pythonReady) {
+  released = false; // a new page view: its editors wait for a quiet page too
   const buildNext = () => {
     const [next] = [...nearScreen, ...waiting];
-    if (!next) {
+    if (!next || !released) {
       building = false;
       return;
     }
@@ -172,12 +183,10 @@ export function buildEditorsWhenIdle(pythonReady) {
       whenIdle(buildNext);
     }
   };
-  Promise.resolve(pythonReady).catch(() => {}).then(() => {
+  Promise.resolve(pythonReady).catch(() => {}).then(() => whenQuiet(() => {
+    released = true;
     if (building) return;
     building = true;
-    whenQuiet(() => {
-      released = true;
-      buildNext();
-    });
-  });
+    buildNext();
+  }));
 }

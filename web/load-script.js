@@ -12,13 +12,14 @@ export function loadBundle(url, globalName) {
       const script = document.createElement("script");
       script.src = url;
       script.async = true;
+      const fail = (message) => {
+        loading.delete(url); // a later need may try again
+        reject(new Error(message));
+      };
       script.onload = () => (self[globalName]
         ? resolve(self[globalName])
-        : reject(new Error(`${url} defined no ${globalName}`)));
-      script.onerror = () => {
-        loading.delete(url);
-        reject(new Error(`could not load ${url}`));
-      };
+        : fail(`${url} defined no ${globalName}`));
+      script.onerror = () => fail(`could not load ${url}`);
       document.head.append(script);
     }));
   }

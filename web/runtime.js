@@ -90,7 +90,9 @@ class PythonRuntime {
     // is already loading Pyodide; a restart starts a fresh one.
     const early = self.__ittBootWorker;
     self.__ittBootWorker = null;
-    const worker = early || new Worker(this.config.workerUrl);
+    // One that already failed (its script did not load: a host refusing blob: workers, say)
+    // is replaced by one started from the file.
+    const worker = early && !early.ittBootError ? early : new Worker(this.config.workerUrl);
     this.worker = worker;
     this.workerReady = false;
     this.secret = newSecret();
@@ -131,11 +133,6 @@ class PythonRuntime {
         entry.resolve(failure(`Python could not start: ${error.message}`));
       }
     });
-    if (worker.ittBootError) {
-      // boot.js saw the worker fail before this runtime listened: report it, as onerror would.
-      const reason = `the worker failed: ${worker.ittBootError}`;
-      queueMicrotask(() => worker === this.worker && this.died(reason, null));
-    }
     return ready;
   }
 

@@ -95,8 +95,9 @@ function boot(pyodideBase) {
   if (!booted) {
     const interpreter = (async () => {
       // The wasm and the standard library start downloading now (early-runtime.js).
-      const restore = startEarly(pyodideBase, fetchGenuine);
+      let restore = () => {};
       try {
+        restore = startEarly(pyodideBase, fetchGenuine);
         // importScripts blocks this thread for the 0.3-0.5 s of parsing pyodide.asm.js: the
         // requests just made go out only once the thread has yielded.
         await new Promise((resolve) => setTimeout(resolve, 0));

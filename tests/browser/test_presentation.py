@@ -2,7 +2,7 @@
 
 Runs against the built site (``built_site``; ``ITT_BROWSER_SITE=<dir>`` tests a prebuilt one).
 Measurements are taken once the page's script has enhanced every demo and built every editor
-(those far from the screen are built once Python is ready: web/lazy-editor.js), before any Run.
+(they are built once Python is ready and the page quiet: web/lazy-editor.js), before any Run.
 """
 from __future__ import annotations
 

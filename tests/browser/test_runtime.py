@@ -50,7 +50,7 @@ def test_page_is_enhanced_with_named_controls(isolated):
     root = demo(page, "fixture/numbers")
     for name in ("Run", "Stop", "Reset"):
         assert root.get_by_role("button", name=name, exact=True).count() == 1, name
-    # Its editor is built near the screen or once Python is ready (web/lazy-editor.js).
+    # Its editor is built once Python is ready and the page quiet (web/lazy-editor.js).
     expect(root.locator(".cm-editor")).to_have_count(1, timeout=60_000)
     assert root.locator("pre.itt-demo-source").count() == 0
     assert root.get_by_label("n", exact=True).get_attribute("type") == "range"
@@ -287,13 +287,19 @@ def test_a_python_zip_without_pycore_fails_the_start_and_says_why(browser, isola
         context.close()
 
 
-# Run as a demo: the modules of Pyodide's Python and NumPy imported without bytecode (frozen
-# modules, importlib's, have none to look for).
+# Run as a demo: the modules of Pyodide's Python and NumPy imported without the shipped
+# bytecode (frozen modules, importlib's, have none to look for). Shipped means hash-checked
+# (flags 3, PEP 552): bytecode Python wrote itself would be timestamp-based.
 _MODULES_WITHOUT_BYTECODE = """import json, os, sys
 library = {name: module for name, module in sys.modules.items()
            if str(getattr(module, "__file__", "")).startswith("/lib/python3.8/")
            and getattr(module, "__cached__", None)}
-compiled = [name for name, module in library.items() if os.path.exists(module.__cached__)]
+def shipped(path):
+    if not os.path.exists(path):
+        return False
+    with open(path, "rb") as pyc:
+        return int.from_bytes(pyc.read(8)[4:], "little") == 3
+compiled = [name for name, module in library.items() if shipped(module.__cached__)]
 print(json.dumps({"without": sorted(set(library) - set(compiled)), "with": len(compiled)}))
 """
 
@@ -311,6 +317,6 @@ def test_python_starts_from_bytecode(isolated):
     set_editor_source(page, root, _MODULES_WITHOUT_BYTECODE)
     run_demo_in_page(page, root)
     report = json.loads(output_text(root).strip().splitlines()[-1])
-    # NumPy: 88 modules; the standard library and Pyodide's: 137.
+    # NumPy: 88 modules; the standard library and Pyodide's: 138.
     assert report["without"] == [] and report["with"] >= 200, report
     root.get_by_role("button", name="Reset", exact=True).click()

@@ -112,7 +112,7 @@ def test_full_load_is_clean(browser, site_url, path):
             for name in ("Run", "Stop", "Reset"):
                 assert root.get_by_role("button", name=name, exact=True).count() == 1
         if demos.count():
-            # Editors far from the screen are built once Python is ready (web/lazy-editor.js);
+            # Editors are built once Python is ready and the page quiet (web/lazy-editor.js);
             # until then their source is shown as text.
             wait_for_python_ready(page)
             for index in range(demos.count()):

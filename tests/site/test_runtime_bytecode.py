@@ -46,11 +46,13 @@ def site_core():
 
 def expected_bytecode(sources):
     """The .pyc names of ``sources`` (absolute .py paths)."""
-    names = set()
-    for source in sources:
-        folder, _, stem = source.rpartition("/")
-        names.add(f"{folder}/__pycache__/{stem[:-3]}.cpython-38.pyc")
-    return names
+    return {runtime_bytecode.pyc_path(source) for source in sources}
+
+
+@pytest.fixture
+def python_3_8():
+    if python_zip.browser_python() is None:
+        pytest.skip("no Python 3.8 to compile the browser's bytecode")
 
 
 def test_reads_both_loader_styles(npm_numpy, stdlib):
@@ -99,9 +101,7 @@ def test_site_package_keeps_numpy_but_its_tests(npm_numpy, site_numpy):
     assert len(new_data) < len(npm_numpy[1])
 
 
-def test_bytecode_for_numpy(site_numpy):
-    if python_zip.browser_python() is None:
-        pytest.skip("no Python 3.8 to compile the browser's bytecode")
+def test_bytecode_for_numpy(site_numpy, python_3_8):
     _, _, files = site_numpy
     bytecode = {name for name in files if name.endswith(".pyc")}
     assert bytecode == expected_bytecode(
@@ -111,9 +111,7 @@ def test_bytecode_for_numpy(site_numpy):
     assert not [name for name in bytecode if "/distutils/" in name or "/f2py/" in name]
 
 
-def test_bytecode_for_the_standard_library_a_page_imports(stdlib, site_core):
-    if python_zip.browser_python() is None:
-        pytest.skip("no Python 3.8 to compile the browser's bytecode")
+def test_bytecode_for_the_standard_library_a_page_imports(stdlib, site_core, python_3_8):
     _, _, files = site_core
     added = set(files) - set(stdlib)
     assert added == expected_bytecode(
@@ -123,12 +121,11 @@ def test_bytecode_for_the_standard_library_a_page_imports(stdlib, site_core):
 
 
 @pytest.mark.parametrize("package", ["numpy", "core"])
-def test_python_3_8_accepts_the_bytecode(package, site_numpy, site_core, stdlib, tmp_path):
+def test_python_3_8_accepts_the_bytecode(package, site_numpy, site_core, stdlib, tmp_path,
+                                         python_3_8):
     """Each .pyc is hash-checked, and its hash is the one Python 3.8 computes from the source
     the browser has; so the browser's import uses it instead of compiling."""
     python = python_zip.browser_python()
-    if python is None:
-        pytest.skip("no Python 3.8 to compile the browser's bytecode")
     _, _, files = site_numpy if package == "numpy" else site_core
     pairs = []
     for index, name in enumerate(sorted(name for name in files if name.endswith(".pyc"))):
@@ -143,3 +140,14 @@ def test_python_3_8_accepts_the_bytecode(package, site_numpy, site_core, stdlib,
                               text=True)
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert finished.stdout.split() == ["checked", str(len(pairs))]
+
+
+def test_the_same_sources_give_the_same_package(npm_numpy, site_numpy, python_3_8):
+    """The bytecode records each module's path in the browser, never a build folder: a
+    rebuild (a deploy without .cache/) gives readers the same bytes, which stay cached."""
+    loader, data, _ = npm_numpy
+    again = runtime_bytecode.rewritten_numpy(loader, data)
+    assert again == site_numpy[:2]
+    pyc = site_numpy[2]["/lib/python3.8/site-packages/numpy/core/__pycache__/numeric.cpython-38.pyc"]
+    assert b"/lib/python3.8/site-packages/numpy/core/numeric.py" in pyc
+    assert b"/tmp" not in pyc
