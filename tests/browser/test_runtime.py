@@ -227,9 +227,12 @@ def test_no_matplotlib_on_a_page_that_does_not_draw(isolated):
     # Requests made by the worker (importScripts, XHR) are seen by the page too.
     assert any(url.endswith("/numpy.data") for url in watch.requests), watch.requests
     assert not any("matplotlib" in url for url in watch.requests)
-    # Fetched early and compiled once (web/early-runtime.js): Emscripten's request is answered.
+    # Fetched early, once (web/early-runtime.js): Emscripten's requests for the compiled wasm
+    # and for the standard library's data file are answered with what was fetched.
     assert [url.rsplit("/", 1)[1] for url in watch.requests
             if url.endswith(".wasm")] == ["pyodide.asm.wasm"], watch.requests
+    assert [url.rsplit("/", 1)[1] for url in watch.requests
+            if url.endswith("/pyodide.asm.data")] == ["pyodide.asm.data"], watch.requests
 
 
 def test_figure_demo_gets_matplotlib(browser, isolated_fixture_url):
@@ -247,6 +250,37 @@ def test_figure_demo_gets_matplotlib(browser, isolated_fixture_url):
         assert any(url.endswith("/matplotlib.data") for url in watch.requests)
         expected = run_demo_file(FIXTURE_DEMOS / "figure.py")["result"]
         assert_close(demo_result(root), expected, "fixture/figure.result")
+        watch.assert_clean()
+    finally:
+        context.close()
+
+
+def test_python_starts_when_the_early_data_download_fails(browser, isolated_fixture_url):
+    """web/early-runtime.js answers Emscripten's request for the standard library's data file
+    with its own early download; when that download fails, Emscripten's request goes out as
+    it would have without the early start, and Python starts."""
+    context = browser.new_context()
+    try:
+        answered = []
+
+        def first_fails(route):
+            answered.append(route.request.url)
+            if len(answered) == 1:
+                route.fulfill(status=503, body="busy")
+            else:
+                route.continue_()
+
+        context.route("**/pyodide.asm.data", first_fails)
+        page = context.new_page()
+        watch = PageWatch(page, isolated_fixture_url)
+        page.goto(f"{isolated_fixture_url}/index.html")
+        root = demo(page, "fixture/numbers")
+        run_demo_in_page(page, root)
+        assert root.get_attribute("data-demo-state") == "done", output_text(root)
+        assert len(answered) == 2, answered
+        # Chromium reports the refused download in the console; nothing else went wrong.
+        assert all("503" in error for error in watch.errors), watch.errors
+        watch.errors.clear()
         watch.assert_clean()
     finally:
         context.close()

@@ -120,10 +120,12 @@ def test_full_load_is_clean(browser, site_url, path):
                 expect(editor.locator(".cm-editor")).to_have_count(1, timeout=30_000)
                 expect(editor.locator("pre.itt-demo-source")).to_have_count(0)
             # The worker starts from the page's inline copy of its script (web/boot.js), and
-            # the wasm it compiles early is Emscripten's too (web/early-runtime.js).
+            # the wasm it compiles early and the data it fetches early are Emscripten's too
+            # (web/early-runtime.js).
             assert not [url for url in watch.requests if url.endswith("/itt-worker.js")]
-            wasm = [url for url in watch.requests if url.endswith("/pyodide.asm.wasm")]
-            assert len(wasm) == 1, f"{path}: the wasm was fetched {len(wasm)} times"
+            for name in ("pyodide.asm.wasm", "pyodide.asm.data"):
+                fetched = [url for url in watch.requests if url.endswith(f"/{name}")]
+                assert len(fetched) == 1, f"{path}: {name} was fetched {len(fetched)} times"
             assert page.evaluate("window.__ittRuntime.workerStarts") == 1
         page.wait_for_timeout(300)  # late console errors from the page's own scripts
         watch.assert_clean()

@@ -57,8 +57,9 @@ WORKER_SOURCE = re.compile(r'<script id="itt-worker-source" type="text/plain">(.
 
 
 def test_pages_with_demos_start_python_first_thing(built_site):
-    """web/boot.js starts the worker before the stylesheets, inline, from the worker's
-    script written into the page; only on pages with demos."""
+    """web/boot.js starts the worker before the stylesheets and every other script (the
+    parser waits for coi-serviceworker.js), inline, from the worker's script written into the
+    page; only on pages with demos."""
     build = REPO / "docs" / "assets" / "build"
     boot = (build / "itt-boot.js").read_text(encoding="utf-8").strip()
     worker_script = (build / "itt-worker.js").read_text(encoding="utf-8").strip()
@@ -80,6 +81,9 @@ def test_pages_with_demos_start_python_first_thing(built_site):
             f"{page}: the worker's script must come before the boot script that reads it")
         assert html.index(match.group(0)) < html.index('rel="stylesheet"'), (
             f"{page}: the boot script must come before the stylesheets")
+        first_script = re.search(r"<script(?![^>]*type=\"text/plain\")[^>]*>", html)
+        assert first_script.group(0).startswith('<script id="itt-boot"'), (
+            f"{page}: {first_script.group(0)} runs before the boot script")
         worker, pyodide, script = match.groups()
         assert script == boot, f"{page}: the inline boot script is not the built web/boot.js"
         page_url = "https://host.example/sub/" + built.relative_to(built_site).as_posix()
