@@ -16,7 +16,7 @@ const RUNNING_DEMO = '.itt-demo[data-demo-state="running"]';
  * Call `callback` once the page is quiet: QUIET_MS from now, then at an idle moment when no
  * demo is running (looking again every QUIET_MS / 4 while one is). For work that can wait
  * until a reader's first results are shown: Material's search index (search-gate.js), the
- * editors (lazy-editor.js).
+ * editors (lazy-editor.js), drawing the build-time figures (figure-schedule.js).
  */
 export function whenQuiet(callback) {
   const check = () => {

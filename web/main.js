@@ -31,10 +31,10 @@ if (config.hasDemos) {
   runtime.start().catch(() => {}).finally(() => self.dispatchEvent(new Event(PYTHON_SETTLED)));
 }
 
-// Figures built at build time are drawn by the renderer that draws live ones: those near the
-// screen at once, the rest once Python is ready (figure-schedule.js; their static SVG stands
-// in until then). Matplotlib is never preloaded: the worker loads it only for code that
-// imports it.
+// Figures built at build time are drawn by the renderer that draws live ones, once Python is
+// ready and the page quiet, near the screen first (figure-schedule.js; their static SVG, the
+// same drawing, stands in until then). Matplotlib is never preloaded: the worker loads it
+// only for code that imports it.
 function enhancePage() {
   const roots = [...document.querySelectorAll(".itt-demo")];
   // Started already on most pages; needed after instant navigation from a page without demos.

@@ -15,7 +15,14 @@ from figure_checks import (
     wait_until_drawn,
 )
 from fixture_site import FIXTURE_DEMOS
-from helpers import RUN_TIMEOUT_MS, output_text, run_demo_in_page, set_editor_source, wait_for_runs
+from helpers import (
+    RUN_TIMEOUT_MS,
+    PageWatch,
+    output_text,
+    run_demo_in_page,
+    set_editor_source,
+    wait_for_runs,
+)
 
 from demos.runner import run_demo_file
 
@@ -92,6 +99,38 @@ def test_build_time_figures_are_drawn_by_the_renderer(charts):
     assert figure_problems(page) == []
     assert any(url.endswith("/itt-figures.js") for url in watch.requests)
     assert not any("matplotlib" in url for url in watch.requests)
+
+
+def test_build_time_figures_wait_for_python_and_a_quiet_page(browser, isolated_fixture_url):
+    """web/figure-schedule.js: while Python starts, each figure's static image stands in for
+    it, even on the screen (drawing then would slow the start); once Python is ready and the
+    page quiet, the figures are drawn."""
+    context = browser.new_context()
+    held = []  # python.zip's request, held so that Python cannot become ready meanwhile
+    context.route("**/python.zip", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        watch = PageWatch(page, isolated_fixture_url)
+        page.goto(f"{isolated_fixture_url}/charts.html")
+        for _ in range(600):  # the worker asks for python.zip as it starts
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "python.zip was never requested"
+        page.wait_for_timeout(3000)  # longer than the quiet wait, were Python ready
+        figures = page.locator("figure.itt-chart")
+        assert figures.count() == 2
+        assert figures.first.is_visible()
+        drawn = page.evaluate(
+            "[...document.querySelectorAll('figure.itt-chart')].map(f => !!f.dataset.chartDrawn)")
+        assert drawn == [False, False], "a figure was drawn while Python started"
+        assert page.locator("figure.itt-chart .itt-chart-static").first.is_visible()
+        held[0].continue_()
+        wait_until_drawn(page)
+        assert page.locator("figure.itt-chart .itt-chart-static").first.is_hidden()
+        watch.assert_clean()
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
