@@ -8,10 +8,10 @@ packages (``assets/build/pyodide/``, copied from npm by ``npm run build``):
 
 - ``pyodide.asm`` (the standard library; its loader is part of ``pyodide.asm.js``): each
   module in :data:`PYTHON_MODULES` gets its ``__pycache__/<name>.cpython-38.pyc``;
-- ``numpy``: every NumPy module a browser can import (not NumPy's build tools,
-  ``numpy.distutils``, ``numpy.f2py`` and the ``setup.py`` files) gets its ``.pyc``; NumPy's
-  test suites (``*/tests/``), C headers and static C library are left out: nothing in a
-  browser can use them, and they were 2 of the package's 8.7 MB.
+- ``numpy``: every NumPy module a browser can import gets its ``.pyc``; NumPy's test suites
+  (``*/tests/``), C headers and static C library, and its build tools (``numpy.distutils``,
+  ``numpy.f2py`` and the ``setup.py`` files, which compile C and Fortran extensions) are left
+  out: nothing in a browser can use them, and they were 3 of the package's 8.7 MB.
 
 The bytecode is compiled by Python 3.8 (the version of Pyodide 0.17.1's CPython) and is
 hash-checked, like python.zip's (hooks/python_zip.py): Python reads the source too, and
@@ -83,19 +83,27 @@ PYTHON_MODULES = (
 )
 
 
+# NumPy's build tools (compiling C and Fortran extensions, which no browser can): numpy's
+# own modules never import them but to build or test NumPy.
+BUILD_TOOLS = ("numpy/distutils/", "numpy/f2py/")
+BUILD_FILES = ("/setup.py", "/setup_common.py", "/conftest.py")
+
+
 def browser_needs(path):
-    """Whether NumPy's file ``path`` (absolute, in the package) is of use in a browser."""
+    """Whether NumPy's file ``path`` (absolute, in the package) is of use in a browser: not
+    its test suites, C headers and static library, build tools (with the ``f2py`` command)
+    and their setup scripts, or the list of its source files."""
+    if not path.startswith(SITE_PACKAGES):
+        return path != "/bin/f2py3.8"
     relative = path[len(SITE_PACKAGES):]
     return not ("/tests/" in relative or relative.startswith("numpy/core/include/")
-                or relative.endswith(".a"))
+                or relative.startswith(BUILD_TOOLS) or relative.endswith(BUILD_FILES)
+                or relative.endswith((".a", ".egg-info/SOURCES.txt")))
 
 
 def needs_bytecode(path):
-    """Whether NumPy's file ``path`` is a module a page may import (not a build tool)."""
-    relative = path[len(SITE_PACKAGES):]
-    build_tool = (relative.startswith(("numpy/distutils/", "numpy/f2py/"))
-                  or relative.endswith(("/setup.py", "/conftest.py")))
-    return path.startswith(SITE_PACKAGES) and path.endswith(".py") and not build_tool
+    """Whether NumPy's file ``path`` is a module a page may import."""
+    return path.startswith(SITE_PACKAGES) and path.endswith(".py") and browser_needs(path)
 
 
 @functools.lru_cache(maxsize=None)
@@ -151,7 +159,7 @@ def rewritten_core(loader, data):
 def rewritten_numpy(loader, data):
     """(``.js`` text, ``.data`` bytes) of NumPy's package as the site ships it."""
     files = {path: content for path, content in read_package(loader, data).items()
-             if not path.startswith(SITE_PACKAGES) or browser_needs(path)}
+             if browser_needs(path)}
     files.update(compiled({path: content for path, content in files.items()
                            if needs_bytecode(path)}))
     return write_package(loader, files)
