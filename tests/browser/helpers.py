@@ -100,6 +100,27 @@ class PageWatch:
         assert not self.dialogs, f"dialogs opened: {self.dialogs}"
 
 
+class HeldPythonZip:
+    """python.zip's requests in ``context``, held (not answered) so that Python cannot become
+    ready meanwhile; :meth:`release` answers them."""
+
+    def __init__(self, context, pattern="**/python.zip"):
+        self.routes = []
+        context.route(pattern, lambda route: self.routes.append(route))
+
+    def wait_until_requested(self, page, timeout_s=60):
+        """Wait until the worker has asked for python.zip (it does as it starts)."""
+        for _ in range(timeout_s * 10):
+            if self.routes:
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError("python.zip was never requested")
+
+    def release(self):
+        for route in self.routes:
+            route.continue_()
+
+
 def run_demo_in_page(page, root, timeout=RUN_TIMEOUT_MS):
     """Click Run on demo `root` (a Locator) and wait until that run has finished."""
     before = int(root.get_attribute("data-demo-runs") or 0)

@@ -17,6 +17,7 @@ from figure_checks import (
 from fixture_site import FIXTURE_DEMOS
 from helpers import (
     RUN_TIMEOUT_MS,
+    HeldPythonZip,
     PageWatch,
     output_text,
     run_demo_in_page,
@@ -106,17 +107,12 @@ def test_build_time_figures_wait_for_python_and_a_quiet_page(browser, isolated_f
     it, even on the screen (drawing then would slow the start); once Python is ready and the
     page quiet, the figures are drawn."""
     context = browser.new_context()
-    held = []  # python.zip's request, held so that Python cannot become ready meanwhile
-    context.route("**/python.zip", lambda route: held.append(route))
+    held = HeldPythonZip(context)
     try:
         page = context.new_page()
         watch = PageWatch(page, isolated_fixture_url)
         page.goto(f"{isolated_fixture_url}/charts.html")
-        for _ in range(600):  # the worker asks for python.zip as it starts
-            if held:
-                break
-            page.wait_for_timeout(100)
-        assert held, "python.zip was never requested"
+        held.wait_until_requested(page)
         page.wait_for_timeout(3000)  # longer than the quiet wait, were Python ready
         figures = page.locator("figure.itt-chart")
         assert figures.count() == 2
@@ -125,7 +121,7 @@ def test_build_time_figures_wait_for_python_and_a_quiet_page(browser, isolated_f
             "[...document.querySelectorAll('figure.itt-chart')].map(f => !!f.dataset.chartDrawn)")
         assert drawn == [False, False], "a figure was drawn while Python started"
         assert page.locator("figure.itt-chart .itt-chart-static").first.is_visible()
-        held[0].continue_()
+        held.release()
         wait_until_drawn(page)
         assert page.locator("figure.itt-chart .itt-chart-static").first.is_hidden()
         watch.assert_clean()

@@ -10,7 +10,13 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from helpers import MARK_TIME, REPO, PageWatch, wait_for_python_ready  # noqa: E402
+from helpers import (  # noqa: E402
+    MARK_TIME,
+    REPO,
+    HeldPythonZip,
+    PageWatch,
+    wait_for_python_ready,
+)
 from playwright.sync_api import expect  # noqa: E402
 
 from demos.pages import demo_notebook_path  # noqa: E402
@@ -442,8 +448,7 @@ def test_editors_wait_for_python_unless_the_reader_reaches_for_the_code(browser,
     """web/lazy-editor.js: far from the screen, a demo's source is text until Python is ready;
     a reader who reaches for it (focus on the stand-in) gets the editor at once, focused."""
     context = browser.new_context(viewport=DESKTOP)
-    held = []  # python.zip's request, held so that Python cannot become ready meanwhile
-    context.route("**/assets/build/python.zip", lambda route: held.append(route))
+    held = HeldPythonZip(context, "**/assets/build/python.zip")
     try:
         page = context.new_page()
         watch = PageWatch(page, site_url)
@@ -462,13 +467,9 @@ def test_editors_wait_for_python_unless_the_reader_reaches_for_the_code(browser,
         focused = last.evaluate(
             "(demo) => demo.querySelector('.cm-editor').contains(document.activeElement)")
         assert focused, "focus is not in the new editor"
-        for _ in range(600):  # the worker asks for python.zip once Pyodide and NumPy are in
-            if held:
-                break
-            page.wait_for_timeout(100)
-        assert held, "python.zip was never requested"
+        held.wait_until_requested(page)
         assert page.evaluate(f"({MARK_TIME})('itt-python-ready')") is None
-        held[0].continue_()
+        held.release()
         wait_for_python_ready(page)
         for index in range(demos.count()):
             editor = demos.nth(index).locator(".itt-demo-editor .cm-editor")

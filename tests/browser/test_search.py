@@ -7,7 +7,7 @@ when Python is ready, and that a reader who searches first gets it at once.
 from __future__ import annotations
 
 import pytest
-from helpers import MARK_TIME, PageWatch, wait_for_python_ready
+from helpers import MARK_TIME, HeldPythonZip, PageWatch, wait_for_python_ready
 
 pytestmark = pytest.mark.browser
 
@@ -63,13 +63,12 @@ def test_index_waits_for_python_then_search_works(fresh_page, site_url):
 
 def test_reader_who_searches_first_gets_the_index_at_once(fresh_context, fresh_page, site_url):
     page, _ = fresh_page
-    held = []  # python.zip's request: Python cannot become ready while the reader searches
-    fresh_context.route("**/assets/build/python.zip", lambda route: held.append(route))
+    # Python cannot become ready while the reader searches.
+    held = HeldPythonZip(fresh_context, "**/assets/build/python.zip")
     page.goto(f"{site_url}/{CHAPTER}", wait_until="domcontentloaded")
     results = search_for(page, "attention")
     assert results.count() > 0
     # The index came while Python could not be ready: the search released it.
     assert page.evaluate(INDEX_START) is not None
     assert page.evaluate(MARK_TIME, "itt-python-ready") is None, "Python was ready: no proof"
-    for route in held:
-        route.continue_()
+    held.release()
