@@ -89,23 +89,31 @@ def _json_for_html(value):
 
 
 _CSS_VARIABLE = re.compile(r"(--[A-Za-z0-9-]+)\s*:\s*([^;]+);")
-_LIGHT_BLOCK = re.compile(r'\[data-md-color-scheme="default"\]\s*\{([^}]*)\}')
+# The theme's two palettes (Material's colour schemes): each build-time figure gets a static
+# drawing in each, and the page shows the one of the reader's palette.
+SCHEMES = ("default", "slate")
+
+
+def palette(css_text, scheme="default"):
+    """``{--name: value}`` from every block of the theme's CSS for palette ``scheme``."""
+    block = re.compile(rf'\[data-md-color-scheme="{scheme}"\]\s*\{{([^}}]*)\}}')
+    variables = {}
+    for found in block.findall(css_text):
+        variables.update((name, value.strip()) for name, value in _CSS_VARIABLE.findall(found))
+    return variables
 
 
 def light_palette(css_text):
     """``{--name: value}`` from every light-palette block of the theme's CSS."""
-    variables = {}
-    for block in _LIGHT_BLOCK.findall(css_text):
-        variables.update((name, value.strip()) for name, value in _CSS_VARIABLE.findall(block))
-    return variables
+    return palette(css_text, "default")
 
 
-def figure_config(css_text=None, template_text=None):
-    """web/figure-theme.json with every ``var(--name)`` filled from the light palette."""
+def figure_config(css_text=None, template_text=None, scheme="default"):
+    """web/figure-theme.json with every ``var(--name)`` filled from palette ``scheme``."""
     css_text = THEME_CSS.read_text(encoding="utf-8") if css_text is None else css_text
     template_text = (FIGURE_THEME.read_text(encoding="utf-8") if template_text is None
                      else template_text)
-    variables = light_palette(css_text)
+    variables = palette(css_text, scheme)
 
     def resolve(value, depth=0):
         if isinstance(value, dict):
@@ -117,7 +125,8 @@ def figure_config(css_text=None, template_text=None):
             if match:
                 if match.group(1) not in variables or depth > 4:
                     raise PluginError(f"{shown(FIGURE_THEME)} uses {match.group(1)}, which "
-                                      f"{shown(THEME_CSS)} does not define for the light palette")
+                                      f"{shown(THEME_CSS)} does not define for the {scheme} "
+                                      "palette")
                 return resolve(variables[match.group(1)], depth + 1)
         return value
 
@@ -134,16 +143,19 @@ def _static_spec(spec):
 
 
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
+_PLEX_FAMILY = re.compile(r'font-family="(IBM Plex (Sans|Serif|Mono))"')
+_GENERIC_FAMILY = {"Sans": "sans-serif", "Serif": "serif", "Mono": "monospace"}
 
 
-def static_svg(spec, prefix):
-    """The figure drawn by vl-convert as SVG text, ids prefixed with ``prefix`` (unique per page).
+def static_svg(spec, prefix, scheme="default"):
+    """The figure drawn by vl-convert as SVG text in palette ``scheme``, ids prefixed with
+    ``prefix`` (unique per page).
 
     Cached in ``.cache/demos/svg/`` by the spec, the theme and vl-convert's version.
     """
     import vl_convert
 
-    config = figure_config()
+    config = figure_config(scheme=scheme)
     static = _static_spec(spec)
     key = hashlib.sha256(json.dumps([static, config, vl_convert.__version__,
                                      VEGA_LITE_VERSION], sort_keys=True).encode()).hexdigest()[:32]
@@ -157,6 +169,10 @@ def static_svg(spec, prefix):
             raise PluginError(f"vl-convert could not draw a figure: {error}") from None
         SVG_CACHE_DIR.mkdir(parents=True, exist_ok=True)
         cached.write_text(svg, encoding="utf-8")
+    # Shown by an <img>, the drawing cannot load the page's web fonts: the nearest generic
+    # family stands in for IBM Plex where the reader has not installed it.
+    svg = _PLEX_FAMILY.sub(lambda found: f'font-family="{found.group(1)}, '
+                           f'{_GENERIC_FAMILY[found.group(2)]}"', svg)
     # Several SVGs share one page: their clip-path ids must not collide.
     ids = set(_SVG_ID.findall(svg))
     for name in sorted(ids, key=len, reverse=True):
@@ -174,33 +190,39 @@ _static_files = {}
 
 
 def render_figure(spec, figure_id):
-    """One figure's HTML: the spec for the renderer, a static SVG, the alt text, the caption.
+    """One figure's HTML: the spec for the renderer, a static SVG in each palette, the alt
+    text, the caption.
 
-    The static SVG is a file of its own (``STATIC_URI``, written after the build), shown by a
-    lazily loaded ``<img>``: the renderer draws the figure before most readers scroll to it,
-    and then the image is never fetched; without JavaScript, and in print, it is. Inlined,
-    these drawings were up to 70% of a chapter's HTML (753 kB of chapter 08's 1.1 MB), parsed
-    before Python could start.
+    Each static SVG is a file of its own (``STATIC_URI``, written after the build), shown by a
+    lazily loaded ``<img>``: the page shows the one of the reader's palette (theme.css; the
+    light one in print), until the renderer draws the figure, once Python is ready, and then
+    neither is fetched unless the figure was on the screen before; without JavaScript, and in
+    print, they are. Inlined, these drawings were up to 70% of a chapter's HTML (753 kB of
+    chapter 08's 1.1 MB), parsed before Python could start.
     """
     meta = spec.get("usermeta", {}).get("itt", {})
     caption = meta.get("caption") or ""
     alt = meta.get("alt") or caption
     kind = meta.get("kind", "figure")
-    svg = static_svg(spec, f"{figure_id}-")
-    size = _SVG_SIZE.search(svg)
-    width, height = (640, 320)
-    if size:
-        width, height = round(float(size.group(1))), round(float(size.group(2)))
-    name = f"{figure_id}.svg"
-    _static_files[name] = svg
+    images = []
+    for scheme in SCHEMES:
+        svg = static_svg(spec, f"{figure_id}-", scheme)
+        size = _SVG_SIZE.search(svg)
+        width, height = (640, 320)
+        if size:
+            width, height = round(float(size.group(1))), round(float(size.group(2)))
+        name = f"{figure_id}.svg" if scheme == "default" else f"{figure_id}-{scheme}.svg"
+        _static_files[name] = svg
+        images.append(f'<img class="itt-chart-static-{scheme}" src="{STATIC_LINK}'
+                      f'{html.escape(name)}" alt="" width="{width}" height="{height}"'
+                      ' loading="lazy" decoding="async">')
     return "".join([
         f'<figure class="itt-chart" id="{figure_id}" data-chart-kind="{html.escape(kind)}">',
         f'<template class="itt-chart-spec" data-search-exclude>{_json_for_html(spec)}</template>',
-        # role=img + aria-label: the drawing is described by the alt text (the image itself is
-        # decorative, alt=""); width and height keep its place before it loads.
+        # role=img + aria-label: the drawing is described by the alt text (the images
+        # themselves are decorative, alt=""); width and height keep its place before it loads.
         f'<div class="itt-chart-static" role="img" aria-label="{html.escape(alt)}">',
-        f'<img src="{STATIC_LINK}{html.escape(name)}" alt="" width="{width}" height="{height}"'
-        ' loading="lazy" decoding="async"></div>',
+        *images, "</div>",
         f"<figcaption>{html.escape(caption)}</figcaption>",
         "</figure>",
     ])

@@ -103,9 +103,9 @@ def test_build_time_figures_are_drawn_by_the_renderer(charts):
 
 
 def test_build_time_figures_wait_for_python_and_a_quiet_page(browser, isolated_fixture_url):
-    """web/figure-schedule.js: while Python starts, each figure's static image stands in for
-    it, even on the screen (drawing then would slow the start); once Python is ready and the
-    page quiet, the figures are drawn."""
+    """web/figure-schedule.js: while Python starts, each figure's static image (in the
+    reader's palette) stands in for it, even on the screen (drawing then would slow the
+    start); once Python is ready and the page quiet, the figures are drawn."""
     context = browser.new_context()
     held = HeldPythonZip(context)
     try:
@@ -120,7 +120,14 @@ def test_build_time_figures_wait_for_python_and_a_quiet_page(browser, isolated_f
         drawn = page.evaluate(
             "[...document.querySelectorAll('figure.itt-chart')].map(f => !!f.dataset.chartDrawn)")
         assert drawn == [False, False], "a figure was drawn while Python started"
-        assert page.locator("figure.itt-chart .itt-chart-static").first.is_visible()
+        static = page.locator("figure.itt-chart .itt-chart-static").first
+        assert static.is_visible()
+        # Its drawing in the reader's palette stands in for it.
+        for scheme in ("default", "slate", "default"):
+            page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            assert static.locator(f"img.itt-chart-static-{scheme}").is_visible(), scheme
+            other = "slate" if scheme == "default" else "default"
+            assert static.locator(f"img.itt-chart-static-{other}").is_hidden(), scheme
         held.release()
         wait_until_drawn(page)
         assert page.locator("figure.itt-chart .itt-chart-static").first.is_hidden()

@@ -64,10 +64,24 @@ def test_figures_become_specs_with_static_svg_caption_and_alt(demo_dir):
     cells = {(row["r"], row["c"]): row for row in spec["data"]["values"]}
     assert cells[(1, 0)]["value"] == 0.25 and cells[(0, 1)]["masked"] is True
     static = re.search(r'<div class="itt-chart-static" role="img" aria-label="([^"]*)">'
-                       r'<img src="itt-static-figure:([^"]+)" alt="" width="(\d+)" height="(\d+)"'
-                       r' loading="lazy" decoding="async"></div>', figure, re.S)
+                       r'<img class="itt-chart-static-default" src="itt-static-figure:([^"]+)"'
+                       r' alt="" width="(\d+)" height="(\d+)" loading="lazy" decoding="async">'
+                       r'<img class="itt-chart-static-slate" src="itt-static-figure:([^"]+)"'
+                       r' alt="" width="(\d+)" height="(\d+)" loading="lazy" decoding="async">'
+                       r'</div>', figure, re.S)
     assert "Heatmap of value" in static.group(1) and "&lt;i&gt;" in static.group(1)
     assert static.group(2) == "itt-fig-98-figure-1.svg"
+    assert static.group(5) == "itt-fig-98-figure-1-slate.svg"
+    assert static.group(3, 4) == static.group(6, 7)
+    # The same drawing in the dark palette: the theme's ink and colours for "slate".
+    light, dark = (demos_hook.static_figure_files()[static.group(n)] for n in (2, 5))
+    for scheme, svg in (("default", light), ("slate", dark)):
+        config = demos_hook.figure_config(scheme=scheme)
+        assert config["axis"]["labelColor"].lower() in svg.lower(), scheme
+    assert light != dark
+    # An <img> cannot use the page's fonts: a generic family follows IBM Plex.
+    assert 'font-family="IBM Plex Sans, sans-serif"' in light
+    assert 'font-family="IBM Plex Sans"' not in light
     # The drawing is a file of its own (on_post_build writes it), its size kept by the <img>.
     svg = demos_hook.static_figure_files()[static.group(2)]
     assert f'width="{static.group(3)}"' in svg and f'height="{static.group(4)}"' in svg
@@ -92,7 +106,12 @@ def test_matplotlib_figures_stay_images_at_2x(demo_dir):
     assert 150 <= width <= 210, "shown at 1x CSS size (about 2 in at 100 dpi, trimmed)"
 
 
-def test_figure_config_reads_the_light_palette():
+def test_figure_config_reads_each_palette():
+    light, dark = (demos_hook.figure_config(scheme=scheme) for scheme in ("default", "slate"))
+    css = demos_hook.THEME_CSS.read_text(encoding="utf-8")
+    assert light["range"]["category"][0] == demos_hook.palette(css)["--itt-chart-cat-0"]
+    assert dark["range"]["category"][0] == demos_hook.palette(css, "slate")["--itt-chart-cat-0"]
+    assert light["range"]["category"] != dark["range"]["category"]
     config = demos_hook.figure_config()
     assert config["background"] == "transparent" and config["font"] == "IBM Plex Sans"
     text = json.dumps(config)
