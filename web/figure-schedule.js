@@ -14,7 +14,7 @@
 import { loadFigures } from "./figure-loader.js";
 import { whenIdle, whenQuiet } from "./idle.js";
 
-const NEAR_SCREEN = "600px 0px"; // a figure this close to the viewport is drawn at once
+const NEAR_SCREEN = "600px 0px"; // a figure this close to the viewport is drawn first
 
 
 /**
