@@ -103,11 +103,6 @@ def palette(css_text, scheme="default"):
     return variables
 
 
-def light_palette(css_text):
-    """``{--name: value}`` from every light-palette block of the theme's CSS."""
-    return palette(css_text, "default")
-
-
 def figure_config(css_text=None, template_text=None, scheme="default"):
     """web/figure-theme.json with every ``var(--name)`` filled from palette ``scheme``."""
     css_text = THEME_CSS.read_text(encoding="utf-8") if css_text is None else css_text

@@ -11,7 +11,8 @@ Bytecode for the browser's Python: where a Python 3.8 is found (``$ITT_BROWSER_P
 ``python3.8`` on ``PATH``, else pyenv's; 3.8 is Pyodide 0.17.1's version, and its bytecode
 format is the same across 3.8.x), every source is
 also compiled by it into ``__pycache__/<name>.cpython-38.pyc`` (hash-checked, so no timestamp
-matters and an edited source is recompiled). Importing pycore from source costs the worker
+matters and an edited source is recompiled; :func:`compiled`, which also compiles the site's
+Pyodide packages, hooks/runtime_bytecode.py). Importing pycore from source costs the worker
 about half a second of compiling on every page load. Without a Python 3.8 the archive holds
 sources only and works the same, just slower to import.
 
@@ -20,6 +21,8 @@ archive: its files are copied unchanged to ``<site>/assets/build/pycore-data/``,
 fetches one the first time Python reads it (``pycore.pretrained.fetch_missing_data``), so a
 page whose demos load no model never downloads them.
 """
+import functools
+import json
 import os
 import shutil
 import subprocess
@@ -36,6 +39,7 @@ ZIP_URI = "assets/build/python.zip"
 DATA_URI = "assets/build/pycore-data"  # next to python.zip; web/worker.js derives it from there
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 BYTECODE_TAG = "cpython-38"  # Pyodide 0.17.1's CPython is 3.8
+BROWSER_DIR = "/home/pyodide/itt"  # where the worker unpacks the archive (web/worker.js)
 
 
 def browser_python():
@@ -78,33 +82,50 @@ def write_data_files(target, root=ROOT):
     return names
 
 
-def browser_bytecode(members, root=ROOT):
-    """{archive name of a .pyc: bytes} for the ``.py`` members, compiled by Python 3.8.
+@functools.lru_cache(maxsize=None)
+def usable_python():
+    """:func:`browser_python`, looked for once per build."""
+    return browser_python()
 
-    Empty when no working ``python3.8`` is found or it fails: the archive is then sources only.
-    """
-    python = browser_python()
-    sources = [name for name in members if name.endswith(".py")]
+
+def pyc_path(source):
+    """The browser's path of the .pyc of ``source`` (an absolute .py path)."""
+    folder, _, name = source.rpartition("/")
+    return f"{folder}/__pycache__/{name[:-3]}.{BYTECODE_TAG}.pyc"
+
+
+def compiled(sources):
+    """{absolute path of a .pyc: bytes} for ``sources`` ({absolute path in the browser of a
+    .py: bytes}), compiled by Python 3.8 (hooks/browser_compile.py; each .pyc records its
+    browser path, so the same sources give the same bytes on every machine); empty without
+    one. A source that fails to compile fails the build."""
+    python = usable_python()
     if python is None or not sources:
         return {}
-    with tempfile.TemporaryDirectory() as prefix:
-        # PYTHONPYCACHEPREFIX sends the .pyc files to `prefix`, not into the repository.
+    with tempfile.TemporaryDirectory() as scratch:
+        triples = []
+        for index, (path, content) in enumerate(sorted(sources.items())):
+            source = Path(scratch, f"{index}.py")
+            source.write_bytes(content)
+            triples.append([str(source), str(Path(scratch, f"{index}.pyc")), path])
+        listing = Path(scratch, "sources.json")
+        listing.write_text(json.dumps(triples), encoding="utf-8")
         # A fixed hash seed: the order of a frozenset constant in the bytecode follows it.
-        env = dict(os.environ, PYTHONPYCACHEPREFIX=prefix, PYTHONHASHSEED="0")
-        command = [python, "-m", "compileall", "-q", "--invalidation-mode", "checked-hash"]
-        finished = subprocess.run(command + [str(root / name) for name in sources], env=env,
-                                  capture_output=True, text=True)
+        finished = subprocess.run([python, str(ROOT / "hooks" / "browser_compile.py"),
+                                   str(listing)], capture_output=True, text=True,
+                                  env={**os.environ, "PYTHONHASHSEED": "0"})
         if finished.returncode != 0:
-            return {}
-        compiled = {}
-        for name in sources:
-            folder, _, stem = name.rpartition("/")
-            pyc = f"{stem[:-3]}.{BYTECODE_TAG}.pyc"
-            built = Path(prefix + str((root / folder).resolve())) / pyc
-            if not built.is_file():
-                return {}
-            compiled[f"{folder}/__pycache__/{pyc}"] = built.read_bytes()
-        return compiled
+            raise PluginError(f"Python 3.8 could not compile the browser's bytecode:\n"
+                              f"{finished.stderr[-2000:]}")
+        return {pyc_path(path): Path(pyc).read_bytes() for _, pyc, path in triples}
+
+
+def browser_bytecode(members, root=ROOT):
+    """{archive name of a .pyc: bytes} for the ``.py`` members, compiled by Python 3.8 as
+    the files the worker unpacks them to (:data:`BROWSER_DIR`); empty without one."""
+    sources = {f"{BROWSER_DIR}/{name}": (root / name).read_bytes()
+               for name in members if name.endswith(".py")}
+    return {pyc[len(BROWSER_DIR) + 1:]: content for pyc, content in compiled(sources).items()}
 
 
 def write_python_zip(target, root=ROOT, bytecode=True):

@@ -21,24 +21,18 @@ LZ4's high-compression mode: the same format, read by the same loader. Without a
 bytecode, and imports compile as before. The result is cached in ``.cache/runtime/`` by the
 hash of its inputs.
 """
-import functools
 import hashlib
-import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from hooks.pyodide_package import read_package, write_package  # noqa: E402
-from hooks.python_zip import BYTECODE_TAG, browser_python  # noqa: E402
+from hooks.python_zip import compiled, usable_python  # noqa: E402
 
 PYODIDE_URI = "assets/build/pyodide"
 CORE, NUMPY = "pyodide.asm", "numpy"
@@ -106,42 +100,6 @@ def needs_bytecode(path):
     return path.startswith(SITE_PACKAGES) and path.endswith(".py") and browser_needs(path)
 
 
-@functools.lru_cache(maxsize=None)
-def _python():
-    return browser_python()
-
-
-def pyc_path(source):
-    """The browser's path of the .pyc of ``source`` (an absolute .py path)."""
-    folder, _, name = source.rpartition("/")
-    return f"{folder}/__pycache__/{name[:-3]}.{BYTECODE_TAG}.pyc"
-
-
-def compiled(sources):
-    """{absolute path of a .pyc: bytes} for ``sources`` ({absolute path of a .py: bytes}),
-    compiled by Python 3.8 (hooks/browser_compile.py); empty without one. A source that
-    fails to compile fails the build."""
-    python = _python()
-    if python is None or not sources:
-        return {}
-    with tempfile.TemporaryDirectory() as scratch:
-        triples = []
-        for index, (path, content) in enumerate(sorted(sources.items())):
-            source = Path(scratch, f"{index}.py")
-            source.write_bytes(content)
-            triples.append([str(source), str(Path(scratch, f"{index}.pyc")), path])
-        listing = Path(scratch, "sources.json")
-        listing.write_text(json.dumps(triples), encoding="utf-8")
-        # A fixed hash seed: the order of a frozenset constant in the bytecode follows it.
-        finished = subprocess.run([python, str(ROOT / "hooks" / "browser_compile.py"),
-                                   str(listing)], capture_output=True, text=True,
-                                  env={**os.environ, "PYTHONHASHSEED": "0"})
-        if finished.returncode != 0:
-            raise PluginError(f"Python 3.8 could not compile the browser's bytecode:\n"
-                              f"{finished.stderr[-2000:]}")
-        return {pyc_path(path): Path(pyc).read_bytes() for _, pyc, path in triples}
-
-
 def rewritten_core(loader, data):
     """(``.js`` text, ``.data`` bytes) of the standard library's package, with the bytecode
     of :data:`PYTHON_MODULES`. ``loader`` is ``pyodide.asm.js``, ``data`` its package."""
@@ -168,9 +126,9 @@ def rewritten_numpy(loader, data):
 def _inputs_hash(paths):
     digest = hashlib.sha256()
     for path in [*paths, Path(__file__), ROOT / "hooks" / "pyodide_package.py",
-                 ROOT / "hooks" / "browser_compile.py"]:
+                 ROOT / "hooks" / "python_zip.py", ROOT / "hooks" / "browser_compile.py"]:
         digest.update(path.read_bytes())
-    digest.update(str(_python() is not None).encode())
+    digest.update(str(usable_python() is not None).encode())
     return digest.hexdigest()[:24]
 
 

@@ -41,12 +41,12 @@ export function startEarly(pyodideBase, fetchGenuine) {
   const globalFetch = self.fetch;
   const instantiateStreaming = WebAssembly.instantiateStreaming;
   const GenuineRequest = self.XMLHttpRequest;
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
+  const putBackWasm = () => {
     self.fetch = globalFetch;
     WebAssembly.instantiateStreaming = instantiateStreaming;
+  };
+  const restore = () => {
+    putBackWasm();
     self.XMLHttpRequest = GenuineRequest;
   };
   self.XMLHttpRequest = earlyDataRequest(GenuineRequest, dataUrl, data);
@@ -60,8 +60,7 @@ export function startEarly(pyodideBase, fetchGenuine) {
   };
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const response = await source;
-    self.fetch = globalFetch;
-    WebAssembly.instantiateStreaming = instantiateStreaming;
+    putBackWasm();
     if (response !== placeholder) return instantiateStreaming.call(WebAssembly, response, imports);
     let module;
     try {

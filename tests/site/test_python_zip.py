@@ -89,6 +89,11 @@ def test_bytecode_is_python38s_and_hash_checked(tmp_path):
             # 3413 is every CPython 3.8's bytecode magic; flags 3: checked against the source hash.
             assert header[:4] == (3413).to_bytes(2, "little") + b"\r\n", name
             assert int.from_bytes(header[4:8], "little") == 3, name
+        # Each records its file in the browser (where the worker unpacks the archive), not
+        # on the machine that built it: any machine builds the same archive.
+        pyc = archive.read("pycore/__pycache__/softmax.cpython-38.pyc")
+        assert b"/home/pyodide/itt/pycore/softmax.py" in pyc
+        assert str(REPO).encode() not in pyc
 
 
 def test_deterministic(tmp_path):

@@ -46,7 +46,7 @@ def site_core():
 
 def expected_bytecode(sources):
     """The .pyc names of ``sources`` (absolute .py paths)."""
-    return {runtime_bytecode.pyc_path(source) for source in sources}
+    return {python_zip.pyc_path(source) for source in sources}
 
 
 @pytest.fixture
